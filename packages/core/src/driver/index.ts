@@ -1,0 +1,30 @@
+/**
+ * @switchyard/core/driver — the interfaces adapter authors implement. Users call
+ * the portable classes in @switchyard/core instead.
+ */
+export type { Adapter, DriverByKind, DriverContext, ResourceKind, SchemeHandler } from "./adapter.js";
+export type {
+  ModelCapabilities,
+  StateCapabilities,
+  StreamCapabilities,
+  TimeSeriesCapabilities,
+} from "./capabilities.js";
+export type { ModelDriver } from "./model.js";
+export type { Headers, IncomingRecord, OutgoingRecord, Position, SendResult } from "./record.js";
+export type {
+  StateEntry,
+  StateIncrement,
+  StateStoreDriver,
+  StateWrite,
+  StateWriteResult,
+} from "./state.js";
+export type {
+  AssignmentChange,
+  ConsumerDriver,
+  ConsumerOptions,
+  StartPosition,
+  StreamDriver,
+} from "./stream.js";
+export type { Point, TimeSeriesDriver } from "./timeseries.js";
+export { ERROR_CODES, SwitchyardError, codeOf, isAbort, isRetryable, wrapError } from "../errors.js";
+export type { ErrorCode } from "../errors.js";

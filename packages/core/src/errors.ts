@@ -1,0 +1,103 @@
+/**
+ * The portable error codes every driver classifies its provider errors into.
+ * Retry policy in core keys off these codes, never off provider messages.
+ */
+export type ErrorCode =
+  | "NotFound"
+  | "AlreadyExists"
+  | "InvalidArgument"
+  | "FailedPrecondition"
+  | "PermissionDenied"
+  | "Unauthenticated"
+  | "ResourceExhausted"
+  | "Unavailable"
+  | "DeadlineExceeded"
+  | "Canceled"
+  | "Unimplemented"
+  | "Internal"
+  | "Unknown";
+
+/** Every portable error code, in declaration order. */
+export const ERROR_CODES: readonly ErrorCode[] = [
+  "NotFound",
+  "AlreadyExists",
+  "InvalidArgument",
+  "FailedPrecondition",
+  "PermissionDenied",
+  "Unauthenticated",
+  "ResourceExhausted",
+  "Unavailable",
+  "DeadlineExceeded",
+  "Canceled",
+  "Unimplemented",
+  "Internal",
+  "Unknown",
+];
+
+/**
+ * The one error type Switchyard throws. `code` is portable; the provider's own
+ * error, when there is one, is kept as `cause`.
+ */
+export class SwitchyardError extends Error {
+  /** The portable classification of this error. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "SwitchyardError";
+    this.code = code;
+  }
+}
+
+/** Codes for which trying the same call again later may succeed. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "Unavailable",
+  "ResourceExhausted",
+  "DeadlineExceeded",
+  "Internal",
+  "Unknown",
+]);
+
+/** Whether an error with this code is worth retrying with backoff. */
+export function isRetryable(code: ErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
+
+/** The portable code of any thrown value: its own code for a SwitchyardError, `Canceled` for an abort, else `Unknown`. */
+export function codeOf(err: unknown): ErrorCode {
+  if (err instanceof SwitchyardError) return err.code;
+  if (isAbort(err)) return "Canceled";
+  return "Unknown";
+}
+
+/** Whether `err` is an AbortSignal cancellation (DOMException `AbortError` or a Canceled SwitchyardError). */
+export function isAbort(err: unknown): boolean {
+  if (err instanceof SwitchyardError) return err.code === "Canceled";
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    ((err as { name?: unknown }).name === "AbortError" ||
+      (err as { code?: unknown }).code === "ABORT_ERR")
+  );
+}
+
+/**
+ * Wraps a driver error once, with the code the driver gave it. A SwitchyardError
+ * passes through unchanged; so does a cancellation, as Canceled.
+ */
+export function wrapError(
+  err: unknown,
+  classify: (err: unknown) => ErrorCode,
+  context: string,
+): SwitchyardError {
+  if (err instanceof SwitchyardError) return err;
+  if (isAbort(err)) return new SwitchyardError("Canceled", `${context}: canceled`, { cause: err });
+  let code: ErrorCode;
+  try {
+    code = classify(err);
+  } catch {
+    code = "Unknown";
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new SwitchyardError(code, `${context}: ${detail}`, { cause: err });
+}
