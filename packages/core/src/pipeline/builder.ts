@@ -1,5 +1,6 @@
 import type { Codec } from "../codec/codec.js";
 import type { Headers, StartPosition } from "../driver/index.js";
+import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
 import type { RetryPolicy } from "../retry.js";
 import type { PipelineContext } from "./context.js";
 
@@ -55,6 +56,8 @@ export interface InferOptions<T, I, O, U> {
   input: (value: T) => I;
   /** Combines a record with its prediction. */
   output: (value: T, prediction: O, meta: { fallback: boolean }) => U;
+  /** Endpoint tuning for this model: timeout, concurrency, circuit breaker, and a fallback for graceful degradation. */
+  endpoint?: Partial<Omit<ModelEndpointOptions<I, O>, "name">>;
 }
 
 /** Options for `store`. */
@@ -76,7 +79,11 @@ export type Step =
   | { kind: "enrich"; fn: (batch: unknown[], context: PipelineContext) => Promise<unknown[]> | unknown[] }
   | { kind: "infer"; model: string; options: InferOptions<unknown, unknown, unknown, unknown> }
   | { kind: "to"; stream: string; options: SinkStreamOptions<unknown> }
-  | { kind: "record"; sink: string; fn: (value: unknown, meta: RecordMeta) => PointInput | PointInput[] | undefined }
+  | {
+      kind: "record";
+      sink: string;
+      fn: (value: unknown, meta: RecordMeta) => PointInput | PointInput[] | undefined;
+    }
   | { kind: "store"; state: string; options: StoreOptions<unknown, unknown> };
 
 /** Tuning of the runtime for one pipeline. */
@@ -123,7 +130,12 @@ export class Pipeline<T = unknown> {
 
   /** Reads records from a stream of the profile. */
   from<S>(stream: string, options: SourceOptions<S> = {}): Pipeline<S> {
-    return new Pipeline<S>(this.name, { stream, options: options as SourceOptions<unknown> }, this.steps, this.options);
+    return new Pipeline<S>(
+      this.name,
+      { stream, options: options as SourceOptions<unknown> },
+      this.steps,
+      this.options,
+    );
   }
 
   /** Transforms each record. Runs in a plain loop over the batch. */
@@ -138,12 +150,19 @@ export class Pipeline<T = unknown> {
 
   /** Batch-level step with access to resources; must return one value per input, in order. */
   enrich<U>(fn: (batch: T[], context: PipelineContext) => Promise<U[]> | U[]): Pipeline<U> {
-    return this.with<U>({ kind: "enrich", fn: fn as (batch: unknown[], context: PipelineContext) => Promise<unknown[]> });
+    return this.with<U>({
+      kind: "enrich",
+      fn: fn as (batch: unknown[], context: PipelineContext) => Promise<unknown[]>,
+    });
   }
 
   /** Scores each record with a model of the profile, micro-batched per batch. */
   infer<I, O, U>(model: string, options: InferOptions<T, I, O, U>): Pipeline<U> {
-    return this.with<U>({ kind: "infer", model, options: options as InferOptions<unknown, unknown, unknown, unknown> });
+    return this.with<U>({
+      kind: "infer",
+      model,
+      options: options as InferOptions<unknown, unknown, unknown, unknown>,
+    });
   }
 
   /** Writes records to a stream of the profile. The records continue to the next step. */
@@ -152,7 +171,10 @@ export class Pipeline<T = unknown> {
   }
 
   /** Writes time-series points (zero, one or several per record) to a sink of the profile. */
-  record(sink: string, fn: (value: T, meta: RecordMeta) => PointInput | PointInput[] | undefined): Pipeline<T> {
+  record(
+    sink: string,
+    fn: (value: T, meta: RecordMeta) => PointInput | PointInput[] | undefined,
+  ): Pipeline<T> {
     return this.with<T>({ kind: "record", sink, fn: fn as (value: unknown, meta: RecordMeta) => PointInput });
   }
 

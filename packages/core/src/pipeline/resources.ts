@@ -1,0 +1,117 @@
+import type { Codec } from "../codec/codec.js";
+import type { DriverByKind, ResourceKind } from "../driver/index.js";
+import { SwitchyardError } from "../errors.js";
+import { ModelEndpoint } from "../resources/model-endpoint.js";
+import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
+import { StateStore } from "../resources/state-store.js";
+import { Stream } from "../resources/stream.js";
+import { TimeSeriesSink } from "../resources/time-series-sink.js";
+import type { PipelineContext } from "./context.js";
+
+/**
+ * Where the runtime gets drivers from: the profile's resources by kind and name.
+ * `ResourceResolver` in the config module is the usual implementation.
+ */
+export interface ResourceSource {
+  /** Opens (or returns the already open) driver of a named resource; throws naming the fix when it is not in the profile. */
+  open<K extends ResourceKind>(kind: K, name: string): Promise<DriverByKind[K]>;
+  /** The names the profile defines for a kind. */
+  names(kind: ResourceKind): string[];
+  /** The resource's URL with credentials redacted, for messages. */
+  describe?(kind: ResourceKind, name: string): string;
+}
+
+/**
+ * The portable resources one pipeline run uses, opened at startup so that a
+ * missing resource stops the run before any record is read.
+ */
+export class RunResources implements PipelineContext {
+  private readonly streamDrivers = new Map<string, DriverByKind["stream"]>();
+  private readonly streams = new Map<string, Stream<unknown>>();
+  private readonly states = new Map<string, StateStore<unknown>>();
+  private readonly models = new Map<string, ModelEndpoint<unknown, unknown>>();
+  private readonly sinks = new Map<string, TimeSeriesSink>();
+
+  constructor(
+    private readonly source: ResourceSource,
+    /** Aborted when the run stops. */
+    readonly signal: AbortSignal,
+  ) {}
+
+  /** Opens every resource of the profile plus `required` (which must exist), with per-model options. */
+  async openAll(
+    required: { kind: ResourceKind; name: string }[],
+    modelOptions: Map<string, Partial<ModelEndpointOptions<unknown, unknown>>>,
+  ): Promise<void> {
+    const wanted = new Map<string, { kind: ResourceKind; name: string }>();
+    for (const kind of ["stream", "state", "model", "timeseries"] as const) {
+      for (const name of this.source.names(kind)) wanted.set(`${kind}/${name}`, { kind, name });
+    }
+    for (const r of required) wanted.set(`${r.kind}/${r.name}`, r);
+    for (const { kind, name } of wanted.values()) {
+      switch (kind) {
+        case "stream": {
+          const driver = await this.source.open("stream", name);
+          this.streamDrivers.set(name, driver);
+          this.streams.set(name, new Stream(driver, { name }));
+          break;
+        }
+        case "state":
+          this.states.set(name, new StateStore(await this.source.open("state", name), { name }));
+          break;
+        case "model":
+          this.models.set(
+            name,
+            new ModelEndpoint(await this.source.open("model", name), { name, ...modelOptions.get(name) }),
+          );
+          break;
+        case "timeseries":
+          this.sinks.set(name, new TimeSeriesSink(await this.source.open("timeseries", name), { name }));
+          break;
+      }
+    }
+  }
+
+  /** A stream with a given codec (sharing the driver). */
+  streamWith<T>(name: string, codec: Codec<T> | undefined): Stream<T> {
+    const base = this.stream<T>(name);
+    if (codec === undefined || codec === base.codec) return base;
+    return new Stream<T>(this.streamDrivers.get(name)!, { name, codec });
+  }
+
+  /** A stream of the profile. */
+  stream<T = unknown>(name: string): Stream<T> {
+    return this.get(this.streams, "stream", name) as Stream<T>;
+  }
+
+  /** A state store of the profile. */
+  state<V = unknown>(name: string): StateStore<V> {
+    return this.get(this.states, "state", name) as StateStore<V>;
+  }
+
+  /** A model endpoint of the profile. */
+  model<I = unknown, O = unknown>(name: string): ModelEndpoint<I, O> {
+    return this.get(this.models, "model", name) as ModelEndpoint<I, O>;
+  }
+
+  /** A time-series sink of the profile. */
+  timeseries(name: string): TimeSeriesSink {
+    return this.get(this.sinks, "timeseries", name);
+  }
+
+  /** Flushes every time-series sink. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.sinks.values()].map((s) => s.flush()));
+  }
+
+  private get<V>(map: Map<string, V>, kind: ResourceKind, name: string): V {
+    const found = map.get(name);
+    if (found === undefined) {
+      throw new SwitchyardError(
+        "NotFound",
+        `${kind} "${name}" is not in the profile — add it to the profile's ${kind === "state" ? "state" : `${kind}s`}`,
+      );
+    }
+    return found;
+  }
+}

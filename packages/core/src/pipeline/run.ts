@@ -1,0 +1,244 @@
+import { SwitchyardError } from "../errors.js";
+import type { ResourceKind } from "../driver/index.js";
+import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
+import type { Subscription } from "../resources/subscription.js";
+import { retryPolicy } from "../retry.js";
+import type { Pipeline, PipelineOptions } from "./builder.js";
+import { BatchProcessor } from "./processor.js";
+import type { BatchOutcome } from "./processor.js";
+import { RunResources } from "./resources.js";
+import type { ResourceSource } from "./resources.js";
+import { StatsCollector, formatStats } from "./stats.js";
+import type { Stats } from "./stats.js";
+import { StatsReporter } from "./stats-reporter.js";
+import { Telemetry } from "./telemetry.js";
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /** Where the profile's resources come from (usually a `ResourceResolver`). The run never closes it. */
+  resolver: ResourceSource;
+  /** Stops the run when aborted (graceful: drain, flush, commit). */
+  signal?: AbortSignal;
+  /** Live stats: `auto` prints a line to stderr (in place on a terminal, at most every 5 s otherwise), `off`, or a callback called every second. Default `off`. */
+  stats?: "auto" | "off" | ((stats: Stats) => void);
+  /** Stop gracefully on SIGINT/SIGTERM (a second signal abandons in-flight work). Default false. */
+  handleSignals?: boolean;
+  /** This instance's name in the consumer group. */
+  consumerName?: string;
+  /** How long a graceful stop may wait for in-flight batches before abandoning them, ms. Default 30000. */
+  drainTimeoutMs?: number;
+  /** Where warnings go. Default stderr. */
+  warn?: (message: string) => void;
+}
+
+/** Final figures of a run. */
+export interface RunSummary extends Stats {
+  /** The pipeline's name. */
+  pipeline: string;
+  /** Records done per second over the whole run. */
+  eventsPerSec: number;
+}
+
+/** A running pipeline. */
+export interface PipelineRun {
+  /** Resolves when the run has stopped and committed; rejects when it could not start or failed. */
+  readonly done: Promise<RunSummary>;
+  /** Current figures. */
+  stats(): Stats;
+  /** Stops gracefully and resolves with the summary. */
+  stop(): Promise<RunSummary>;
+}
+
+const DEFAULTS: PipelineOptions = {
+  batchSize: 1024,
+  concurrency: 16,
+  maxInFlightBatches: 8,
+  retry: {},
+  commitIntervalMs: 1000,
+};
+
+/**
+ * Runs a pipeline until stopped: opens the profile's resources (a missing one
+ * stops startup with a message naming the fix), subscribes to the source, and
+ * processes batches per partition in order, committing contiguous checkpoints.
+ */
+export function run(pipeline: Pipeline<unknown>, options: RunOptions): PipelineRun {
+  const stop = new AbortController();
+  const hard = new AbortController();
+  options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  const stats = new StatsCollector();
+  const done = execute(pipeline, options, stop, hard, stats);
+  done.catch(() => undefined);
+  return {
+    done,
+    stats: () => stats.snapshot(),
+    stop: () => {
+      stop.abort();
+      return done;
+    },
+  };
+}
+
+async function execute(
+  pipeline: Pipeline<unknown>,
+  options: RunOptions,
+  stop: AbortController,
+  hard: AbortController,
+  stats: StatsCollector,
+): Promise<RunSummary> {
+  const tuning = { ...DEFAULTS, ...pipeline.options };
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`${pipeline.name}: ${m}\n`));
+  const source = pipeline.source;
+  if (source === undefined) {
+    throw new SwitchyardError("InvalidArgument", `pipeline "${pipeline.name}" has no source — call .from("<stream>") first`);
+  }
+  const deadLetterName = source.options.deadLetter ?? "dead-letters";
+  const resources = new RunResources(options.resolver, stop.signal);
+  await resources.openAll(required(pipeline, deadLetterName), modelOptions(pipeline));
+  const stream = resources.streamWith(source.stream, source.options.codec);
+  stream.require({ groups: true, ordering: true });
+
+  const telemetry = await Telemetry.load(pipeline.name);
+  const subscription: Subscription<unknown> = await stream.subscribe({
+    group: source.options.group ?? pipeline.name,
+    start: source.options.start ?? "earliest",
+    maxBatch: tuning.batchSize,
+    maxUnacked: tuning.batchSize * tuning.maxInFlightBatches,
+    commitIntervalMs: tuning.commitIntervalMs,
+    ...(options.consumerName === undefined ? {} : { consumerName: options.consumerName }),
+  });
+  const processor = new BatchProcessor({
+    pipeline: pipeline.name,
+    source: source.stream,
+    steps: pipeline.steps,
+    resources,
+    deadLetters: resources.stream(deadLetterName),
+    retry: retryPolicy(tuning.retry),
+    stats,
+    telemetry,
+    hardStop: hard.signal,
+    warn,
+  });
+  const reporter = new StatsReporter(pipeline.name, stats, subscription, options.stats ?? "off");
+  const detachSignals = options.handleSignals === true ? onSignals(stop, hard, warn) : () => undefined;
+
+  const chains = new Map<string, Promise<void>>();
+  const completions = new Set<Promise<void>>();
+  let active = 0;
+  let slot: (() => void) | undefined;
+  let failure: unknown;
+
+  const settle = (outcome: BatchOutcome) => {
+    if (outcome.done.length > 0) {
+      const now = Date.now();
+      const latencies = outcome.done.map((r) => now - r.raw.timestamp);
+      subscription.ack(outcome.done);
+      stats.done(outcome.done.map((r) => r.raw.timestamp), now);
+      telemetry.recordDone(outcome.done.length, latencies);
+    }
+    if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
+  };
+
+  try {
+    while (!stop.signal.aborted && failure === undefined) {
+      const batch = await subscription.receive(stop.signal);
+      if (batch === undefined) break;
+      while (active >= tuning.concurrency) await new Promise<void>((resolve) => (slot = resolve));
+      active++;
+      const previous = chains.get(batch.partition) ?? Promise.resolve();
+      const chain = previous.then(async () => {
+        const { completion } = await processor.process(batch);
+        const tracked = completion.then(settle, (err: unknown) => {
+          failure ??= err;
+        });
+        completions.add(tracked);
+        void tracked.finally(() => completions.delete(tracked));
+      });
+      chains.set(batch.partition, chain);
+      void chain
+        .catch((err: unknown) => {
+          failure ??= err;
+        })
+        .finally(() => {
+          active--;
+          if (chains.get(batch.partition) === chain) chains.delete(batch.partition);
+          slot?.();
+          slot = undefined;
+        });
+    }
+    await drain([...chains.values()], completions, options.drainTimeoutMs ?? 30_000, hard, warn);
+    await resources.flush();
+  } finally {
+    reporter.stop();
+    detachSignals();
+    await subscription.close().catch((err: unknown) => warn(`final commit failed: ${String(err)}`));
+  }
+  if (failure !== undefined) throw failure;
+  const snapshot = stats.snapshot();
+  if (options.stats === "auto") process.stderr.write(`${formatStats(pipeline.name, snapshot)}\n`);
+  return {
+    ...snapshot,
+    pipeline: pipeline.name,
+    eventsPerSec: snapshot.uptimeMs > 0 ? (snapshot.processed * 1000) / snapshot.uptimeMs : 0,
+  };
+}
+
+/** Waits for in-flight batches; after the timeout, abandons them (they are redelivered later). */
+async function drain(
+  chains: Promise<void>[],
+  completions: Set<Promise<void>>,
+  timeoutMs: number,
+  hard: AbortController,
+  warn: (m: string) => void,
+): Promise<void> {
+  const timer = setTimeout(() => {
+    warn(`in-flight work did not finish within ${timeoutMs} ms — abandoning it; it is redelivered on restart`);
+    hard.abort();
+  }, timeoutMs);
+  try {
+    await Promise.allSettled(chains);
+    while (completions.size > 0) await Promise.allSettled([...completions]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function required(pipeline: Pipeline<unknown>, deadLetter: string): { kind: ResourceKind; name: string }[] {
+  const list: { kind: ResourceKind; name: string }[] = [
+    { kind: "stream", name: pipeline.source!.stream },
+    { kind: "stream", name: deadLetter },
+  ];
+  for (const step of pipeline.steps) {
+    if (step.kind === "to") list.push({ kind: "stream", name: step.stream });
+    if (step.kind === "infer") list.push({ kind: "model", name: step.model });
+    if (step.kind === "record") list.push({ kind: "timeseries", name: step.sink });
+    if (step.kind === "store") list.push({ kind: "state", name: step.state });
+  }
+  return list;
+}
+
+function modelOptions(pipeline: Pipeline<unknown>): Map<string, Partial<ModelEndpointOptions<unknown, unknown>>> {
+  const map = new Map<string, Partial<ModelEndpointOptions<unknown, unknown>>>();
+  for (const step of pipeline.steps) {
+    if (step.kind === "infer" && step.options.endpoint !== undefined) map.set(step.model, step.options.endpoint);
+  }
+  return map;
+}
+
+function onSignals(stop: AbortController, hard: AbortController, warn: (m: string) => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      warn(`${signal} again — abandoning in-flight work`);
+      hard.abort();
+    } else {
+      warn(`${signal} — draining in-flight batches, flushing sinks and committing (send again to abandon)`);
+      stop.abort();
+    }
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}

@@ -1,0 +1,65 @@
+import { LatencyHistogram } from "./latency.js";
+
+/** A snapshot of a running pipeline's figures. */
+export interface Stats {
+  /** Records done (every sink acknowledged, or filtered out). */
+  processed: number;
+  /** Records sent to the dead-letter stream. */
+  deadLetters: number;
+  /** Records done per second over the last few seconds. */
+  rate: number;
+  /** Median end-to-end latency (event time → sink acknowledgement), ms, since start. */
+  p50Ms: number;
+  /** 99th percentile end-to-end latency, ms, since start. */
+  p99Ms: number;
+  /** Records behind the head of the source, summed over owned partitions (when the stream can tell). */
+  lag: number | undefined;
+  /** Milliseconds since the pipeline started. */
+  uptimeMs: number;
+}
+
+/** Collects the figures behind {@link Stats}. */
+export class StatsCollector {
+  /** End-to-end latency of every done record. */
+  readonly latency = new LatencyHistogram();
+  /** Records done. */
+  processed = 0;
+  /** Records dead-lettered. */
+  deadLetters = 0;
+  /** Last known lag. */
+  lag: number | undefined;
+  private readonly started = Date.now();
+  private readonly window: { at: number; processed: number }[] = [{ at: Date.now(), processed: 0 }];
+
+  /** Counts `n` done records whose event times are `timestamps`, acknowledged at `now`. */
+  done(timestamps: ArrayLike<number>, now: number): void {
+    for (let i = 0; i < timestamps.length; i++) this.latency.record(now - timestamps[i]!);
+    this.processed += timestamps.length;
+  }
+
+  /** A snapshot; also advances the rate window. */
+  snapshot(): Stats {
+    const now = Date.now();
+    this.window.push({ at: now, processed: this.processed });
+    while (this.window.length > 2 && now - this.window[0]!.at > 5000) this.window.shift();
+    const first = this.window[0]!;
+    const elapsed = (now - first.at) / 1000;
+    return {
+      processed: this.processed,
+      deadLetters: this.deadLetters,
+      rate: elapsed > 0 ? (this.processed - first.processed) / elapsed : 0,
+      p50Ms: this.latency.quantile(0.5),
+      p99Ms: this.latency.quantile(0.99),
+      lag: this.lag,
+      uptimeMs: now - this.started,
+    };
+  }
+}
+
+/** One human line for a stats snapshot, e.g. `fraud-detection  412,301 done  98,220/s  p50 3.1 ms  p99 12.0 ms  lag 0  dead letters 12`. */
+export function formatStats(name: string, s: Stats): string {
+  const n = (v: number) => Math.round(v).toLocaleString("en-US");
+  const ms = (v: number) => (v < 10 ? v.toFixed(1) : n(v));
+  const lag = s.lag === undefined ? "" : `  lag ${n(s.lag)}`;
+  return `${name}  ${n(s.processed)} done  ${n(s.rate)}/s  p50 ${ms(s.p50Ms)} ms  p99 ${ms(s.p99Ms)} ms${lag}  dead letters ${n(s.deadLetters)}`;
+}

@@ -1,0 +1,103 @@
+import type * as otel from "@opentelemetry/api";
+import type { Headers } from "../driver/index.js";
+
+/** A span around one batch; `traceparent` is what outgoing records carry. */
+export interface BatchSpan {
+  /** The W3C traceparent of this batch's span, when tracing is active. */
+  readonly traceparent: string | undefined;
+  /** Ends the span, marking it failed when `error` is given. */
+  end(error?: unknown): void;
+}
+
+const NO_SPAN: BatchSpan = { traceparent: undefined, end: () => undefined };
+
+/**
+ * OpenTelemetry hooks of the runtime: counters, the end-to-end latency
+ * histogram, a span per batch, and W3C `traceparent` propagation through record
+ * headers. `@opentelemetry/api` is an optional peer dependency: without it, or
+ * without a registered SDK, every hook is a no-op.
+ */
+export class Telemetry {
+  private constructor(
+    private readonly api: typeof otel | undefined,
+    private readonly pipeline: string,
+    private readonly processed?: otel.Counter,
+    private readonly deadLettered?: otel.Counter,
+    private readonly latency?: otel.Histogram,
+  ) {}
+
+  /** Loads the OpenTelemetry API when installed. */
+  static async load(pipeline: string): Promise<Telemetry> {
+    let api: typeof otel | undefined;
+    try {
+      api = await import("@opentelemetry/api");
+    } catch {
+      return new Telemetry(undefined, pipeline);
+    }
+    const meter = api.metrics.getMeter("@switchyard/core");
+    return new Telemetry(
+      api,
+      pipeline,
+      meter.createCounter("switchyard.records.processed", { description: "Records done by a pipeline" }),
+      meter.createCounter("switchyard.records.dead_lettered", {
+        description: "Records sent to the dead-letter stream",
+      }),
+      meter.createHistogram("switchyard.e2e_latency", {
+        description: "Event time to sink acknowledgement",
+        unit: "ms",
+      }),
+    );
+  }
+
+  /** Starts the span of one batch, continuing the trace of its first record's `traceparent` if it has one. */
+  startBatch(partition: string, size: number, parent: Headers | undefined): BatchSpan {
+    const api = this.api;
+    if (api === undefined) return NO_SPAN;
+    const parentContext =
+      parent?.traceparent === undefined
+        ? api.context.active()
+        : api.propagation.extract(api.context.active(), parent, {
+            get: (carrier, key) => carrier[key],
+            keys: (carrier) => Object.keys(carrier),
+          });
+    const span = api.trace
+      .getTracer("@switchyard/core")
+      .startSpan(
+        "switchyard.batch",
+        {
+          attributes: {
+            "switchyard.pipeline": this.pipeline,
+            "switchyard.partition": partition,
+            "switchyard.batch.size": size,
+          },
+        },
+        parentContext,
+      );
+    const carrier: Headers = {};
+    api.propagation.inject(api.trace.setSpan(parentContext, span), carrier, {
+      set: (c, key, value) => {
+        c[key] = value;
+      },
+    });
+    return {
+      traceparent: carrier.traceparent,
+      end: (error?: unknown) => {
+        if (error !== undefined) span.setStatus({ code: api.SpanStatusCode.ERROR, message: String(error) });
+        span.end();
+      },
+    };
+  }
+
+  /** Counts done records and their latencies. */
+  recordDone(count: number, latenciesMs: readonly number[]): void {
+    if (this.processed === undefined) return;
+    const attributes = { "switchyard.pipeline": this.pipeline };
+    this.processed.add(count, attributes);
+    for (const ms of latenciesMs) this.latency?.record(ms, attributes);
+  }
+
+  /** Counts dead-lettered records. */
+  recordDeadLetters(count: number): void {
+    this.deadLettered?.add(count, { "switchyard.pipeline": this.pipeline });
+  }
+}

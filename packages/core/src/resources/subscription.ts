@@ -1,0 +1,241 @@
+import type { Codec } from "../codec/codec.js";
+import type { ConsumerDriver, IncomingRecord, Position, StreamCapabilities } from "../driver/index.js";
+import { SwitchyardError } from "../errors.js";
+import { PartitionCheckpoint } from "./checkpoint.js";
+import type { PartitionBatch, Received, Settleable, Undecodable } from "./received.js";
+
+/** Tuning of a subscription. */
+export interface SubscriptionOptions {
+  /** Most records per driver `receive`. Default 1024. */
+  maxBatch: number;
+  /** Records received but not acknowledged before `receive` waits (bounded prefetch). Default 8 × maxBatch. */
+  maxUnacked: number;
+  /** How often done positions are committed, in ms. Default 1000. */
+  commitIntervalMs: number;
+  /** How long a revoked partition's in-flight records may take before they are abandoned, in ms. Default 10000. */
+  revokeTimeoutMs: number;
+}
+
+type Wrap = (err: unknown, context: string) => SwitchyardError;
+
+/**
+ * A consumer group membership on a stream. `receive` hands out records one
+ * partition batch at a time; the receiver acknowledges records when every sink
+ * has them, and the subscription commits, per partition, only the contiguous
+ * run of done records — so a restart resumes at the first unacknowledged one.
+ */
+export class Subscription<T> {
+  private readonly checkpoints = new Map<string, PartitionCheckpoint>();
+  private readonly queue: PartitionBatch<T>[] = [];
+  private readonly ackPositions: Position[] = [];
+  private unacked = 0;
+  private space: (() => void) | undefined;
+  private committing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  /** Use `Stream.subscribe`. */
+  constructor(
+    private readonly consumer: ConsumerDriver,
+    private readonly capabilities: StreamCapabilities,
+    private readonly codec: Codec<T>,
+    private readonly options: SubscriptionOptions,
+    private readonly wrap: Wrap,
+  ) {
+    this.timer = setInterval(() => void this.commit().catch(() => undefined), options.commitIntervalMs);
+    this.timer.unref();
+    consumer.onAssignment?.(async ({ revoked }) => {
+      await Promise.all(revoked.map((partition) => this.release(partition)));
+    });
+  }
+
+  /** Records received and not yet acknowledged. */
+  get inFlight(): number {
+    return this.unacked;
+  }
+
+  /**
+   * Returns the next batch of one partition, waiting while too many records are
+   * unacknowledged (back-pressure) or none are available. Returns undefined when
+   * the signal aborts or the subscription is closed.
+   */
+  async receive(signal: AbortSignal): Promise<PartitionBatch<T> | undefined> {
+    while (this.queue.length === 0) {
+      if (this.closed || signal.aborted) return undefined;
+      if (this.unacked >= this.options.maxUnacked) {
+        await new Promise<void>((resolve) => {
+          this.space = resolve;
+          signal.addEventListener("abort", () => resolve(), { once: true });
+        });
+        continue;
+      }
+      let records: IncomingRecord[];
+      try {
+        records = await this.consumer.receive(this.options.maxBatch, signal);
+      } catch (err) {
+        if (signal.aborted || this.closed) return undefined;
+        throw this.wrap(err, "receive");
+      }
+      if (records.length > 0) await this.enqueue(records);
+    }
+    return this.queue.shift();
+  }
+
+  /** Acknowledges records: their positions become committable once every earlier record of their partition is done too. */
+  ack(items: readonly Settleable[]): void {
+    for (const item of items) {
+      if (item.checkpoint.released) continue;
+      item.checkpoint.markDone(item.ordinal);
+      if (this.capabilities.settlement === "ack") this.ackPositions.push(item.raw.position);
+    }
+    this.unacked -= items.length;
+    this.wake();
+  }
+
+  /**
+   * Gives up on records without acknowledging them: an ack-based queue redelivers
+   * them; an offset log holds its checkpoint before them until a restart.
+   */
+  async nack(items: readonly Settleable[]): Promise<void> {
+    this.unacked -= items.length;
+    this.wake();
+    if (this.capabilities.settlement === "ack" && this.consumer.nack !== undefined) {
+      for (const item of items) item.checkpoint.markDone(item.ordinal);
+      await this.consumer.nack(items.map((i) => i.raw.position));
+    }
+  }
+
+  /** Commits every position that is done now. Commits run one at a time. */
+  commit(): Promise<void> {
+    const next = this.committing.then(() => this.commitNow());
+    this.committing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Consumer lag per partition, when the driver can tell. */
+  async lag(): Promise<Record<string, number>> {
+    return (await this.consumer.lag?.()) ?? {};
+  }
+
+  /** Commits what is done and leaves the group. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.wake();
+    try {
+      await this.commit();
+    } finally {
+      await this.consumer.close();
+    }
+  }
+
+  private async commitNow(): Promise<void> {
+    let positions: Position[];
+    if (this.capabilities.settlement === "ack") {
+      positions = this.ackPositions.splice(0, this.ackPositions.length);
+    } else {
+      positions = [];
+      for (const checkpoint of this.checkpoints.values()) {
+        const p = checkpoint.takeCommittable();
+        if (p !== undefined) positions.push(p);
+      }
+    }
+    if (positions.length === 0) return;
+    try {
+      await this.consumer.commit(positions);
+    } catch (err) {
+      if (this.capabilities.settlement === "ack") this.ackPositions.push(...positions);
+      throw this.wrap(err, "commit");
+    }
+  }
+
+  /** Waits for a revoked partition's in-flight records (bounded), commits them and forgets the partition. */
+  private async release(partition: string): Promise<void> {
+    const checkpoint = this.checkpoints.get(partition);
+    if (checkpoint === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      checkpoint.drained(),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.revokeTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    await this.commit().catch(() => undefined);
+    checkpoint.released = true;
+    this.unacked -= checkpoint.pending;
+    this.checkpoints.delete(partition);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.partition === partition) this.queue.splice(i, 1);
+    }
+    this.wake();
+  }
+
+  private async enqueue(records: IncomingRecord[]): Promise<void> {
+    if (this.codec.prepare !== undefined) {
+      try {
+        await this.codec.prepare(records.map((r) => r.value));
+      } catch {
+        // Records whose schema cannot be resolved fail in decode below and are dead-lettered one by one.
+      }
+    }
+    const byPartition = new Map<string, IncomingRecord[]>();
+    for (const r of records) {
+      const list = byPartition.get(r.position.partition);
+      if (list === undefined) byPartition.set(r.position.partition, [r]);
+      else list.push(r);
+    }
+    for (const [partition, list] of byPartition) {
+      let checkpoint = this.checkpoints.get(partition);
+      if (checkpoint === undefined) {
+        checkpoint = new PartitionCheckpoint(partition);
+        this.checkpoints.set(partition, checkpoint);
+      }
+      const first = checkpoint.track(list.map((r) => r.position));
+      this.unacked += list.length;
+      this.queue.push(this.decode(partition, list, checkpoint, first));
+    }
+  }
+
+  private decode(
+    partition: string,
+    list: IncomingRecord[],
+    checkpoint: PartitionCheckpoint,
+    first: number,
+  ): PartitionBatch<T> {
+    const records: Received<T>[] = [];
+    const undecodable: Undecodable[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const raw = list[i]!;
+      try {
+        const value = this.codec.decode(raw.value);
+        records.push({
+          key: raw.key,
+          value,
+          headers: raw.headers,
+          timestamp: raw.timestamp,
+          id: raw.id,
+          raw,
+          checkpoint,
+          ordinal: first + i,
+        });
+      } catch (err) {
+        const error =
+          err instanceof SwitchyardError
+            ? err
+            : new SwitchyardError("InvalidArgument", `${this.codec.name} decode failed: ${String(err)}`, {
+                cause: err,
+              });
+        undecodable.push({ raw, error, checkpoint, ordinal: first + i });
+      }
+    }
+    return { partition, records, undecodable };
+  }
+
+  private wake(): void {
+    if (this.space !== undefined && (this.unacked < this.options.maxUnacked || this.closed)) {
+      const resolve = this.space;
+      this.space = undefined;
+      resolve();
+    }
+  }
+}
