@@ -1,0 +1,56 @@
+import { SwitchyardError } from "../errors.js";
+
+/** A signal that aborts when any of its sources does, and a way to detach it from them. */
+export interface LinkedSignal {
+  /** Aborted as soon as one source aborts, with that source's reason. */
+  readonly signal: AbortSignal;
+  /** Removes the listeners from the sources; call when the operation is over. */
+  dispose(): void;
+}
+
+/**
+ * Links several optional signals into one. Unlike `AbortSignal.any`, the
+ * listeners are removed explicitly, so long-lived sources (a resource's
+ * lifetime signal) do not collect one listener per call.
+ */
+export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSignal {
+  const controller = new AbortController();
+  const attached: AbortSignal[] = [];
+  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  const dispose = () => {
+    for (const source of attached) source.removeEventListener("abort", onAbort);
+    attached.length = 0;
+  };
+  for (const source of sources) {
+    if (source === undefined) continue;
+    if (source.aborted) {
+      dispose();
+      controller.abort(source.reason);
+      break;
+    }
+    source.addEventListener("abort", onAbort, { once: true });
+    attached.push(source);
+  }
+  return { signal: controller.signal, dispose };
+}
+
+/** The error an operation rejects with when its signal aborts. */
+export function canceled(what: string): SwitchyardError {
+  return new SwitchyardError("Canceled", `${what}: canceled`);
+}
+
+/**
+ * Settles with `promise`, or rejects with Canceled as soon as `signal` aborts,
+ * whichever comes first. Used where a driver might not honour its signal.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(canceled(what));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(canceled(what));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.finally(() => signal.removeEventListener("abort", onAbort)).then(resolve, reject);
+  });
+}
