@@ -28,6 +28,16 @@ export type { Codec } from "./codec/codec.js";
 // resources (section: resources)
 
 // configuration (section: config)
+export { CONFIG_FILE_NAMES, loadConfig } from "./config/load.js";
+export type { LoadConfigOptions, LoadedConfig } from "./config/load.js";
+export type { ModuleImporter } from "./config/load-module.js";
+export { redactUrl } from "./config/redact.js";
+export { ResourceResolver } from "./config/resolver.js";
+export type { ResourceResolverOptions } from "./config/resolver.js";
+export { SchemeRegistry } from "./config/scheme-registry.js";
+export type { OpenContext, SchemeRegistryOptions } from "./config/scheme-registry.js";
+export { DEFAULT_PROFILE, defineConfig } from "./config/types.js";
+export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } from "./config/types.js";
 
 // embedded adapters (section: embedded)
 

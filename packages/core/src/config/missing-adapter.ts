@@ -1,0 +1,46 @@
+/** Where the adapter for a well-known scheme comes from. */
+interface KnownScheme {
+  /** The npm package, or `undefined` for schemes built into core. */
+  pkg: string | undefined;
+  /** The factory call to add to `adapters`. */
+  factory: string;
+}
+
+const aws: KnownScheme = { pkg: "@switchyard/adapter-aws", factory: "aws()" };
+const azure: KnownScheme = { pkg: "@switchyard/adapter-azure", factory: "azure()" };
+const gcp: KnownScheme = { pkg: "@switchyard/adapter-gcp", factory: "gcp()" };
+const redis: KnownScheme = { pkg: "@switchyard/adapter-redis", factory: "redis()" };
+const builtIn: KnownScheme = { pkg: undefined, factory: "" };
+
+/** Schemes of the project's own adapters, so a missing one is named with its install step. */
+const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
+  kafka: { pkg: "@switchyard/adapter-kafka", factory: "kafka()" },
+  redis,
+  rediss: redis,
+  "redis-stream": redis,
+  kinesis: aws,
+  dynamodb: aws,
+  timestream: aws,
+  sagemaker: aws,
+  eventhubs: azure,
+  cosmos: azure,
+  azureml: azure,
+  pubsub: gcp,
+  bigtable: gcp,
+  vertex: gcp,
+  kserve: builtIn,
+  tfserving: builtIn,
+};
+
+/**
+ * The fix for a scheme no registered adapter handles, when the scheme belongs to
+ * one of the project's adapters; `undefined` for schemes nobody knows.
+ */
+export function missingAdapterMessage(scheme: string): string | undefined {
+  const known = KNOWN_SCHEMES[scheme];
+  if (known === undefined) return undefined;
+  if (known.pkg === undefined) {
+    return `no adapter for "${scheme}:" — it is built into @switchyard/core, but this installation does not register it; update @switchyard/core`;
+  }
+  return `no adapter for "${scheme}:" — npm install ${known.pkg} and add ${known.factory} to adapters`;
+}

@@ -1,0 +1,173 @@
+import type { Adapter, DriverByKind, DriverContext, ResourceKind, SchemeHandler } from "../driver/adapter.js";
+import { SwitchyardError, isAbort } from "../errors.js";
+import { builtInAdapters } from "./built-ins.js";
+import { missingAdapterMessage } from "./missing-adapter.js";
+import { redactUrl, scrubSecrets } from "./redact.js";
+import { isDriverInstance, urlOfSpec } from "./spec.js";
+import type { ResourceSpec } from "./types.js";
+import { parseResourceUrl } from "./url.js";
+
+/** What the registry needs to know to open a resource besides its URL. */
+export interface OpenContext {
+  /** Directory relative paths in URLs resolve against (the config file's directory). */
+  baseDir: string;
+}
+
+/** Options of {@link SchemeRegistry}. */
+export interface SchemeRegistryOptions {
+  /** Adapters registered before the given ones. Default: core's built-in adapters (`embedded()` ...). */
+  builtIns?: readonly Adapter[];
+}
+
+const PLURAL: Readonly<Record<ResourceKind, string>> = {
+  stream: "streams",
+  state: "state stores",
+  model: "models",
+  timeseries: "time-series sinks",
+};
+
+/**
+ * The URL registry: which adapter builds the driver for each `scheme:` and kind.
+ * Core's built-in adapters are always present; config files add the rest. Opening
+ * a resource checks the scheme and every query parameter before the adapter sees
+ * the URL, so mistakes surface at startup with the fix in the message.
+ */
+export class SchemeRegistry {
+  readonly #handlers = new Map<string, { handler: SchemeHandler; adapter: string }>();
+  readonly #adapters = new Set<string>();
+
+  /** Registers the built-ins, then `adapters` in order. */
+  constructor(adapters: readonly Adapter[] = [], options: SchemeRegistryOptions = {}) {
+    for (const adapter of options.builtIns ?? builtInAdapters()) this.register(adapter);
+    for (const adapter of adapters) this.register(adapter);
+  }
+
+  /**
+   * Adds an adapter's schemes. Registering the same adapter (by package name) twice
+   * is a no-op; two adapters claiming one scheme for one kind is an InvalidArgument.
+   */
+  register(adapter: Adapter): this {
+    checkAdapter(adapter);
+    if (this.#adapters.has(adapter.name)) return this;
+    for (const handler of adapter.schemes) {
+      const key = `${handler.kind}:${handler.scheme}`;
+      const existing = this.#handlers.get(key);
+      if (existing !== undefined) {
+        throw new SwitchyardError(
+          "InvalidArgument",
+          `"${handler.scheme}:" ${PLURAL[handler.kind]} are handled by both ${existing.adapter} and ${adapter.name} — keep one of them in adapters`,
+        );
+      }
+      this.#handlers.set(key, { handler, adapter: adapter.name });
+    }
+    this.#adapters.add(adapter.name);
+    return this;
+  }
+
+  /** The registered schemes (without colon), for one kind or all, sorted. */
+  schemes(kind?: ResourceKind): string[] {
+    const out = new Set<string>();
+    for (const { handler } of this.#handlers.values()) {
+      if (kind === undefined || handler.kind === kind) out.add(handler.scheme);
+    }
+    return [...out].sort();
+  }
+
+  /** The handler for a scheme (without colon) and kind, if one is registered. */
+  handler<K extends ResourceKind>(kind: K, scheme: string): SchemeHandler<K> | undefined {
+    return this.#handlers.get(`${kind}:${scheme}`)?.handler as SchemeHandler<K> | undefined;
+  }
+
+  /**
+   * Builds the driver for one resource. `spec` is a URL (already interpolated), a
+   * URL with an injected client, or a driver instance, which is returned as is.
+   * Throws InvalidArgument for an unknown scheme or query parameter; errors from
+   * the adapter are re-thrown with the resource named and secrets masked.
+   */
+  async open<K extends ResourceKind>(
+    kind: K,
+    name: string,
+    spec: ResourceSpec,
+    context: OpenContext,
+  ): Promise<DriverByKind[K]> {
+    if (isDriverInstance(spec)) return spec as DriverByKind[K];
+    const where = `${kind} "${name}"`;
+    const { url: text, client } = urlOfSpec(spec, where);
+    const url = parseResourceUrl(text, context.baseDir, where);
+    const scheme = url.protocol.slice(0, -1);
+    const handler = this.#handlerFor(kind, scheme, where);
+    checkParams(url, handler, where);
+
+    const driverContext: DriverContext = { name, baseDir: context.baseDir };
+    if (client !== undefined) driverContext.client = client;
+    try {
+      return await handler.create(url, driverContext);
+    } catch (err) {
+      throw openError(err, where, text);
+    }
+  }
+
+  #handlerFor<K extends ResourceKind>(kind: K, scheme: string, where: string): SchemeHandler<K> {
+    const handler = this.handler(kind, scheme);
+    if (handler !== undefined) return handler;
+    const accepted = this.schemes(kind).map((s) => `${s}:`);
+    const list = accepted.length === 0 ? "none" : accepted.join(" ");
+    const otherKinds = [...this.#handlers.values()]
+      .filter((entry) => entry.handler.scheme === scheme)
+      .map((entry) => PLURAL[entry.handler.kind]);
+    if (otherKinds.length > 0) {
+      throw new SwitchyardError(
+        "InvalidArgument",
+        `${where}: "${scheme}:" serves ${otherKinds.join(" and ")}, not ${PLURAL[kind]} — ${PLURAL[kind]} accept ${list}`,
+      );
+    }
+    const fix = missingAdapterMessage(scheme);
+    throw new SwitchyardError(
+      "InvalidArgument",
+      fix === undefined
+        ? `${where}: unknown scheme "${scheme}:" — registered schemes for ${PLURAL[kind]}: ${list}; add the adapter that handles "${scheme}:" to adapters`
+        : `${where}: ${fix}`,
+    );
+  }
+}
+
+function checkAdapter(adapter: unknown): asserts adapter is Adapter {
+  if (typeof adapter === "function") {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `adapters lists the function ${adapter.name || "(anonymous)"} — call it: adapters: [${adapter.name || "adapter"}()]`,
+    );
+  }
+  const candidate = adapter as Partial<Adapter> | null;
+  if (typeof candidate?.name !== "string" || !Array.isArray(candidate.schemes)) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      "adapters holds something that is not an adapter — each entry must be { name, schemes }, as returned by kafka(), aws() ...",
+    );
+  }
+}
+
+function checkParams(url: URL, handler: SchemeHandler, where: string): void {
+  for (const param of new Set(url.searchParams.keys())) {
+    if (handler.params.includes(param)) continue;
+    const accepted =
+      handler.params.length === 0 ? "it takes no query parameters" : `accepted: ${handler.params.join(", ")}`;
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `${where}: unknown query parameter "${param}" for "${handler.scheme}:" — ${accepted}`,
+    );
+  }
+}
+
+/**
+ * Names the resource in an adapter's error and masks the URL's secrets. When the
+ * adapter's own message carried a secret, the original error is not kept as
+ * `cause`: printing the cause chain would print the secret.
+ */
+function openError(err: unknown, where: string, url: string): SwitchyardError {
+  const detail = err instanceof Error ? err.message : String(err);
+  const safe = scrubSecrets(detail, url);
+  const code = err instanceof SwitchyardError ? err.code : isAbort(err) ? "Canceled" : "Unknown";
+  const message = `${where} (${redactUrl(url)}): ${safe}`;
+  return new SwitchyardError(code, message, safe === detail ? { cause: err } : undefined);
+}

@@ -1,0 +1,71 @@
+import type { Adapter, DriverByKind, ResourceKind } from "../driver/adapter.js";
+
+/**
+ * A resource spec with an injected SDK client: the driver uses `client` instead of
+ * building its own, for full control over credentials, retries and pooling.
+ */
+export interface ResourceUrlSpec {
+  /** The resource URL, e.g. `kafka://127.0.0.1:9092/tx`. `${ENV}` is interpolated. */
+  url: string;
+  /** The SDK client the driver must use (e.g. a `Kafka` or `Redis` instance). */
+  client?: unknown;
+}
+
+/**
+ * How one named resource of a profile is given: a URL string, a URL with an
+ * injected SDK client, or a driver instance built by hand (an object with
+ * `capabilities`), which is used as is and never closed by Switchyard.
+ */
+export type ResourceSpec =
+  | string
+  | ResourceUrlSpec
+  | DriverByKind["stream"]
+  | DriverByKind["state"]
+  | DriverByKind["model"]
+  | DriverByKind["timeseries"];
+
+/** One named environment: the resources a pipeline refers to by name, per kind. */
+export interface ProfileConfig {
+  /** Streams by name. */
+  streams?: Record<string, ResourceSpec>;
+  /** State stores by name. */
+  state?: Record<string, ResourceSpec>;
+  /** Model endpoints by name. */
+  models?: Record<string, ResourceSpec>;
+  /** Time-series sinks by name. */
+  timeseries?: Record<string, ResourceSpec>;
+}
+
+/** The contents of a `switchyard.config.*` file. */
+export interface SwitchyardConfig {
+  /**
+   * Adapters that handle URL schemes beyond the built-in ones (`memory:`, `onnx:`,
+   * `file:` ...). JSON/YAML files list npm package names instead, which
+   * `loadConfig` imports.
+   */
+  adapters?: readonly Adapter[];
+  /** Named profiles; `local` is the default. */
+  profiles: Record<string, ProfileConfig>;
+}
+
+/** The profile section that holds each resource kind. */
+export const PROFILE_SECTIONS: Readonly<Record<ResourceKind, keyof ProfileConfig>> = {
+  stream: "streams",
+  state: "state",
+  model: "models",
+  timeseries: "timeseries",
+};
+
+/** Every resource kind, in the order tools list them. */
+export const RESOURCE_KINDS: readonly ResourceKind[] = ["stream", "state", "model", "timeseries"];
+
+/** The profile used when neither an option nor `SWITCHYARD_PROFILE` names one. */
+export const DEFAULT_PROFILE = "local";
+
+/**
+ * Returns the config unchanged; exists so that `switchyard.config.ts` gets type
+ * checking and completion: `export default defineConfig({ profiles: { ... } })`.
+ */
+export function defineConfig(config: SwitchyardConfig): SwitchyardConfig {
+  return config;
+}
