@@ -1,0 +1,121 @@
+/**
+ * The `switchyard serve-model` command: serves an ONNX model until SIGINT or
+ * SIGTERM, then shuts down gracefully.
+ */
+import { parseArgs } from "node:util";
+import { SwitchyardError } from "@switchyard/core/driver";
+import type { ServeModelOptions } from "./options.js";
+import { serveModel } from "./server.js";
+
+const USAGE = `usage: switchyard serve-model <model.onnx> [options]
+
+  --port <n>             port (default: $AIP_HTTP_PORT, else 8080)
+  --host <addr>          interface to bind (default 127.0.0.1; 0.0.0.0 in a container)
+  --name <name>          model name in routes (default: file name without .onnx)
+  --max-batch <n>        most rows per session run (default 64; 1 turns batching off)
+  --max-delay-ms <n>     longest wait for a batch to fill (default 2)
+  --max-queue <n>        queued requests before 503 (default 1024)
+  --max-body-bytes <n>   largest request body before 413 (default 8388608)
+  --azure-key <key>      require "Authorization: Bearer <key>" on /score (or $SWITCHYARD_AZURE_KEY)
+  --threads <n>          onnxruntime intra-op threads
+
+The model path may also come from $SWITCHYARD_MODEL. A leading "serve" argument
+(how SageMaker starts containers) is ignored.`;
+
+/** How `main` reports and when it stops; defaults are the process's own. */
+export interface MainIo {
+  /** Where progress lines go. Default: stderr. */
+  log?: (line: string) => void;
+  /** Resolves when the server should stop. Default: the first SIGINT or SIGTERM. */
+  stop?: Promise<void>;
+  /** Environment. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The CLI entry: `main(["model.onnx", "--port", "8080"])` serves until stopped and
+ * resolves with the exit code (0 after a clean shutdown, 2 for bad usage or a bad model).
+ */
+export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  const log = io.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const env = io.env ?? process.env;
+  let options: ServeModelOptions;
+  let path: string | undefined;
+  try {
+    const args = argv[0] === "serve" ? argv.slice(1) : argv;
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        name: { type: "string" },
+        "max-batch": { type: "string" },
+        "max-delay-ms": { type: "string" },
+        "max-queue": { type: "string" },
+        "max-body-bytes": { type: "string" },
+        "azure-key": { type: "string" },
+        threads: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help === true) {
+      log(USAGE);
+      return 0;
+    }
+    path = positionals[0] ?? env.SWITCHYARD_MODEL;
+    if (path === undefined || positionals.length > 1) throw new Error("give exactly one model file");
+    const azureKey = values["azure-key"] ?? env.SWITCHYARD_AZURE_KEY;
+    options = {
+      env,
+      ...num("port", values.port),
+      ...(values.host === undefined ? {} : { host: values.host }),
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...num("maxBatch", values["max-batch"]),
+      ...num("maxDelayMs", values["max-delay-ms"]),
+      ...num("maxQueue", values["max-queue"]),
+      ...num("maxBodyBytes", values["max-body-bytes"]),
+      ...num("threads", values.threads),
+      ...(azureKey === undefined ? {} : { azureKey }),
+    };
+  } catch (err) {
+    log(`serve-model: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let server;
+  try {
+    server = await serveModel(path, options);
+  } catch (err) {
+    log(`serve-model: ${(err as Error).message}`);
+    return err instanceof SwitchyardError ? 2 : 1;
+  }
+  log(`serving model "${server.model}" from ${path} on ${server.url} (metrics on ${server.url}/metrics)`);
+  await (io.stop ?? signalled());
+  log("shutting down: finishing requests in flight");
+  await server.close();
+  return 0;
+}
+
+function num(name: keyof ServeModelOptions, value: string | undefined): Partial<ServeModelOptions> {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n))
+    throw new Error(`--${flag(name)} needs a number, got "${value}"`);
+  return { [name]: n };
+}
+
+function flag(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The HTTP plumbing every route shares: bounded body reading, JSON replies and
+ * an error type that carries its status.
+ */
+import type { IncomingMessage } from "node:http";
+
+/** An error that becomes a JSON reply `{"error": message}` with this status. */
+export class HttpError extends Error {
+  /** The HTTP status to answer with. */
+  readonly status: number;
+  /** Extra response headers, e.g. `Retry-After` or `WWW-Authenticate`. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(status: number, message: string, headers: Readonly<Record<string, string>> = {}) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+/** What a route answers: a status and a JSON value, or text with its content type. */
+export type Reply =
+  | { status: number; json: unknown; headers?: Readonly<Record<string, string>> }
+  | { status: number; text: string; contentType: string; headers?: Readonly<Record<string, string>> };
+
+/**
+ * Reads the whole request body. A body over `limit` bytes is read to its end and
+ * discarded (so the client sees the 413 instead of a reset connection), then refused.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = declared > limit;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) over = true;
+    if (!over) chunks.push(chunk);
+  }
+  if (over) {
+    throw new HttpError(413, `request body exceeds the ${limit}-byte limit; send fewer rows per request`);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** Parses a JSON body, answering 400 with the parser's reason when it is malformed. */
+export function parseJson(body: Buffer): unknown {
+  if (body.length === 0) throw new HttpError(400, "request body is empty; send a JSON object");
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch (err) {
+    throw new HttpError(400, `malformed JSON body: ${(err as Error).message}`);
+  }
+}
+
+/** Whether `value` is a plain JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The media type of a header value without parameters, lower-cased (`text/csv; charset=utf-8` → `text/csv`). */
+export function mediaType(header: string | undefined): string {
+  return (header ?? "").split(";", 1)[0]!.trim().toLowerCase();
+}

@@ -1,0 +1,158 @@
+/**
+ * `serveModel`: one ONNX model on one port, answering every cloud's serving
+ * contract, with dynamic batching, limits, metrics and graceful shutdown.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Batcher, type BatcherStats } from "./batcher.js";
+import { HttpError, parseJson, readBody, type Reply } from "./http.js";
+import { ServerMetrics } from "./metrics.js";
+import { loadModel, type TensorSpec } from "./model.js";
+import { resolveOptions, type ServeModelOptions } from "./options.js";
+import { match, type Route, type RouteContext } from "./router.js";
+import { azureMlRoutes } from "./routes/azure-ml.js";
+import { invocationRoutes } from "./routes/invocations.js";
+import { openInferenceRoutes } from "./routes/open-inference.js";
+import { tfServingRoutes } from "./routes/tf-serving.js";
+import { vertexRoutes } from "./routes/vertex.js";
+
+/** A running model server. */
+export interface ModelServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The port listened on (useful with port 0). */
+  port: number;
+  /** Name the model is served under. */
+  model: string;
+  /** The model's input and outputs. */
+  tensors: { input: TensorSpec; outputs: TensorSpec[] };
+  /** Batching counters: `sessionRuns` below `requests` shows requests shared runs. */
+  stats(): BatcherStats;
+  /** Stops accepting requests, finishes those in flight, closes connections and the session. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the ONNX model at `path`. Resolves once the model is loaded and the port is
+ * listening; rejects with NotFound / InvalidArgument naming the path when the file
+ * is missing or is not a servable model.
+ */
+export async function serveModel(path: string, options: ServeModelOptions = {}): Promise<ModelServer> {
+  const resolved = resolveOptions(path, options);
+  const model = await loadModel(path, resolved);
+  const metrics = new ServerMetrics(model.name);
+  let draining = false;
+  let inflight = 0;
+  const batcher = new Batcher(model, { ...resolved, onRun: (rows, seconds) => metrics.run(rows, seconds) });
+  const routes: Route[] = [
+    ...vertexRoutes(resolved),
+    ...openInferenceRoutes(),
+    ...tfServingRoutes(),
+    ...invocationRoutes(),
+    ...azureMlRoutes(resolved),
+    {
+      method: "GET",
+      path: "/metrics",
+      name: "metrics",
+      handle: () => ({
+        status: 200,
+        text: metrics.render({ inflight }),
+        contentType: "text/plain; version=0.0.4",
+      }),
+    },
+  ];
+  let drained: (() => void) | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    inflight++;
+    const path = (req.url ?? "/").split("?", 1)[0]!;
+    const found = match(routes, req.method ?? "GET", path);
+    const routeName = found !== undefined && "route" in found ? found.route.name : "unmatched";
+    let reply: Reply;
+    try {
+      if (found === undefined) throw new HttpError(404, `no route for ${req.method} ${path}`);
+      if ("allowed" in found) {
+        throw new HttpError(405, `${req.method} is not allowed on ${path}`, {
+          allow: found.allowed.join(", "),
+        });
+      }
+      const ctx: RouteContext = {
+        req,
+        params: found.params,
+        model,
+        batcher,
+        options: resolved,
+        ready: !draining,
+        body: () => readBody(req, resolved.maxBodyBytes),
+        json: async () => parseJson(await readBody(req, resolved.maxBodyBytes)),
+      };
+      reply = await found.route.handle(ctx);
+    } catch (err) {
+      const e =
+        err instanceof HttpError ? err : new HttpError(500, `internal error: ${(err as Error).message}`);
+      reply = { status: e.status, json: { error: e.message }, headers: e.headers };
+      // Unread bodies would otherwise be parsed as the next request on this connection.
+      if (!req.complete) req.resume();
+    }
+    metrics.request(routeName, reply.status);
+    send(res, reply, draining);
+    inflight--;
+    if (draining) {
+      server.closeIdleConnections();
+      if (inflight === 0) drained?.();
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      draining = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const finished =
+        inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>(
+        (resolve) => (timer = setTimeout(resolve, resolved.shutdownTimeoutMs)),
+      );
+      await Promise.race([Promise.all([finished, batcher.idle()]), deadline]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await stopped;
+      await model.session.release();
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    port,
+    model: model.name,
+    tensors: { input: model.input, outputs: model.outputs },
+    stats: () => batcher.stats(),
+    close,
+  };
+}
+
+function send(res: ServerResponse, reply: Reply, closing: boolean): void {
+  const body = "json" in reply ? JSON.stringify(reply.json) : reply.text;
+  const headers: Record<string, string | number> = {
+    "content-type": "json" in reply ? "application/json" : reply.contentType,
+    "content-length": Buffer.byteLength(body),
+    ...reply.headers,
+  };
+  if (closing) headers.connection = "close";
+  res.writeHead(reply.status, headers);
+  res.end(body);
+}
