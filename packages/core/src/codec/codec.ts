@@ -15,7 +15,10 @@ export interface Codec<T> {
   /**
    * Resolves whatever `encode`/`decode` need asynchronously (schema ids from a
    * registry) for these payloads, before a batch is decoded. Optional; the
-   * runtime calls it once per batch when present.
+   * runtime calls it once per batch when present. Called with no payloads
+   * before the first encode, it readies encoding (a registry codec registers
+   * its schema); a codec that needs this and was not prepared fails `encode`
+   * with a retryable error while it gets ready.
    */
   prepare?(payloads: readonly Uint8Array[]): Promise<void>;
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { SwitchyardError } from "../errors.js";
+import { json } from "./json.js";
+
+const codec = json<{ id: string; amount: number; tags: string[] }>();
+
+describe("json()", () => {
+  it("round-trips a value through UTF-8 JSON", () => {
+    const value = { id: "tx-1 é ✓", amount: 12.5, tags: ["a", "b"] };
+    const bytes = codec.encode(value);
+    expect(new TextDecoder().decode(bytes)).toBe('{"id":"tx-1 é ✓","amount":12.5,"tags":["a","b"]}');
+    expect(codec.decode(bytes)).toEqual(value);
+    expect(codec.contentType).toBe("application/json");
+  });
+
+  it("refuses bytes that are not JSON, saying so", () => {
+    expect(() => codec.decode(new TextEncoder().encode('{"id": '))).toThrow(
+      expect.objectContaining({
+        code: "InvalidArgument",
+        message: expect.stringMatching(/^json: payload is not valid JSON/),
+      }),
+    );
+    expect(() => codec.decode(new Uint8Array())).toThrow(SwitchyardError);
+  });
+
+  it("refuses bytes that are not UTF-8 instead of replacing them", () => {
+    expect(() => codec.decode(new Uint8Array([0x22, 0xff, 0xfe, 0x22]))).toThrow(
+      expect.objectContaining({
+        code: "InvalidArgument",
+        message: expect.stringContaining("not valid UTF-8"),
+      }),
+    );
+  });
+
+  it("refuses values JSON cannot hold", () => {
+    const any = json<unknown>();
+    expect(() => any.encode(undefined)).toThrow(
+      expect.objectContaining({
+        code: "InvalidArgument",
+        message: expect.stringContaining("undefined has no JSON form"),
+      }),
+    );
+    expect(() => any.encode({ n: 1n })).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(() => any.encode(loop)).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
+  });
+});

@@ -1,0 +1,73 @@
+import protobufjs from "protobufjs";
+import type { IConversionOptions, Type, Writer } from "protobufjs";
+import type { Codec } from "./codec.js";
+import { invalidArgument, messageOf } from "./codec-error.js";
+
+/** Options of {@link protobuf}. */
+export interface ProtobufOptions {
+  /**
+   * When set, `decode` returns a plain object converted with these protobufjs
+   * options (e.g. `{ defaults: true, longs: String, enums: String }`), which
+   * keeps unset fields when spread. Default: the decoded protobufjs message,
+   * whose unset fields read their defaults from its prototype.
+   */
+  toObject?: IConversionOptions;
+}
+
+/**
+ * A codec for Protocol Buffers binary (`application/x-protobuf`) on protobufjs,
+ * for one message `type` (from `Root.lookupType`). Values are verified against
+ * the type before encoding.
+ */
+export function protobuf<T>(type: Type, options: ProtobufOptions = {}): Codec<T> {
+  return new ProtobufCodec<T>(type, options.toObject);
+}
+
+class ProtobufCodec<T> implements Codec<T> {
+  readonly name = "protobuf";
+  readonly contentType = "application/x-protobuf";
+  readonly #type: Type;
+  readonly #messageName: string;
+  readonly #toObject: IConversionOptions | undefined;
+  // Reused across records (reset after each) so that a record does not pay for a new Writer.
+  #writer: Writer = protobufjs.Writer.create();
+
+  constructor(type: Type, toObject: IConversionOptions | undefined) {
+    this.#type = type;
+    this.#messageName = type.fullName.replace(/^\./, "");
+    this.#toObject = toObject;
+  }
+
+  encode(value: T): Uint8Array {
+    const problem = this.#type.verify(value as Record<string, unknown>);
+    if (problem !== null) {
+      throw invalidArgument("protobuf", `value does not match message ${this.#messageName}: ${problem}`);
+    }
+    try {
+      const bytes = this.#type.encode(value as Record<string, unknown>, this.#writer).finish();
+      this.#writer.reset();
+      return bytes;
+    } catch (err) {
+      // A failed encode leaves the writer half-written.
+      this.#writer = protobufjs.Writer.create();
+      throw invalidArgument(
+        "protobuf",
+        `value cannot be encoded as ${this.#messageName}: ${messageOf(err)}`,
+        err,
+      );
+    }
+  }
+
+  decode(bytes: Uint8Array): T {
+    try {
+      const message = this.#type.decode(bytes);
+      return (this.#toObject === undefined ? message : this.#type.toObject(message, this.#toObject)) as T;
+    } catch (err) {
+      throw invalidArgument(
+        "protobuf",
+        `payload of ${bytes.byteLength} bytes is not a valid ${this.#messageName}: ${messageOf(err)}`,
+        err,
+      );
+    }
+  }
+}
