@@ -24,6 +24,17 @@ export type { PipelineContext } from "./pipeline/context.js";
 
 // codecs (section: codec)
 export type { Codec } from "./codec/codec.js";
+export { json } from "./codec/json.js";
+export { raw } from "./codec/raw.js";
+export { avro } from "./codec/avro.js";
+export type { AvroOptions } from "./codec/avro.js";
+export type { AvroSchema } from "./codec/avro-type.js";
+export { protobuf } from "./codec/protobuf.js";
+export type { ProtobufOptions } from "./codec/protobuf.js";
+export { MemorySchemaRegistry } from "./codec/schema-registry.js";
+export type { SchemaRegistry } from "./codec/schema-registry.js";
+export { HttpSchemaRegistry } from "./codec/http-schema-registry.js";
+export type { HttpSchemaRegistryOptions, SchemaRegistryAuth } from "./codec/http-schema-registry.js";
 
 // resources (section: resources)
 
