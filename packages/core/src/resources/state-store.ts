@@ -10,7 +10,7 @@ import { SwitchyardError, wrapError } from "../errors.js";
 import { type RetryPolicy, retryPolicy } from "../retry.js";
 import { mapBatches, roundsByKey } from "./batches.js";
 import { callDriver } from "./driver-call.js";
-import { jsonValueCodec } from "./json-value-codec.js";
+import { json } from "../codec/json.js";
 import {
   type StateCapability,
   checkKey,
@@ -67,7 +67,7 @@ export class StateStore<V = unknown> {
   constructor(driver: StateStoreDriver, options: StateStoreOptions<V>) {
     this.name = options.name;
     this.#driver = driver;
-    this.#codec = options.codec ?? jsonValueCodec<V>();
+    this.#codec = options.codec ?? json<V>();
     this.#policy = retryPolicy(options.retry);
     this.#adapter = options.adapter ?? driver.constructor.name;
     this.#concurrency = options.concurrency ?? 4;
