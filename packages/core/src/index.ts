@@ -37,6 +37,23 @@ export { HttpSchemaRegistry } from "./codec/http-schema-registry.js";
 export type { HttpSchemaRegistryOptions, SchemaRegistryAuth } from "./codec/http-schema-registry.js";
 
 // resources (section: resources)
+export { StateStore } from "./resources/state-store.js";
+export type {
+  IncrementEntry,
+  IncrementOptions,
+  PutEntry,
+  PutOptions,
+  PutResult,
+  StateCallOptions,
+  StateRequirements,
+  StateStoreOptions,
+  VersionedValue,
+} from "./resources/state-store.js";
+export { ModelEndpoint } from "./resources/model-endpoint.js";
+export type { CircuitState, ModelEndpointOptions, Predictions } from "./resources/model-endpoint.js";
+export type { CircuitBreakerOptions } from "./resources/circuit-breaker.js";
+export { TimeSeriesSink } from "./resources/time-series-sink.js";
+export type { TimeSeriesSinkOptions, WriteOptions } from "./resources/time-series-sink.js";
 
 // configuration (section: config)
 export { CONFIG_FILE_NAMES, loadConfig } from "./config/load.js";
