@@ -72,3 +72,13 @@ export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } f
 // HTTP model adapters (section: http-models)
 
 // pipeline runtime (section: runtime)
+export { Stream } from "./resources/stream.js";
+export type { Publishable, StreamNeeds, StreamOptions, SubscribeOptions } from "./resources/stream.js";
+export { Subscription } from "./resources/subscription.js";
+export type { SubscriptionOptions } from "./resources/subscription.js";
+export type { PartitionBatch, Received, Settleable, Undecodable } from "./resources/received.js";
+export { run } from "./pipeline/run.js";
+export type { PipelineRun, RunOptions, RunSummary } from "./pipeline/run.js";
+export type { ResourceSource } from "./pipeline/resources.js";
+export { formatStats } from "./pipeline/stats.js";
+export type { Stats } from "./pipeline/stats.js";

@@ -130,12 +130,7 @@ export class Pipeline<T = unknown> {
 
   /** Reads records from a stream of the profile. */
   from<S>(stream: string, options: SourceOptions<S> = {}): Pipeline<S> {
-    return new Pipeline<S>(
-      this.name,
-      { stream, options: options as SourceOptions<unknown> },
-      this.steps,
-      this.options,
-    );
+    return new Pipeline<S>(this.name, { stream, options: options }, this.steps, this.options);
   }
 
   /** Transforms each record. Runs in a plain loop over the batch. */

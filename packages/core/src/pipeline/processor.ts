@@ -61,14 +61,25 @@ export class BatchProcessor {
 
     let failures: StepFailure[];
     try {
-      const first = await runSteps(setup.steps, 0, itemsOf(batch.records, batch.partition), setup.resources, span.traceparent);
+      const first = await runSteps(
+        setup.steps,
+        0,
+        itemsOf(batch.records, batch.partition),
+        setup.resources,
+        span.traceparent,
+      );
       writes.push(...first.writes);
       failures = first.failures;
       while (failures.length > 0) {
         const retry: StepFailure[] = [];
         for (const f of failures) {
           if (f.item.attempts >= setup.retry.maxAttempts || !isRetryable(codeOf(f.error))) {
-            dead.push({ item: f.item.rec, stage: stageName(setup.steps, f.step), error: f.error, attempts: f.item.attempts });
+            dead.push({
+              item: f.item.rec,
+              stage: stageName(setup.steps, f.step),
+              error: f.error,
+              attempts: f.item.attempts,
+            });
           } else {
             retry.push(f);
           }

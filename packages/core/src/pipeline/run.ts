@@ -62,12 +62,12 @@ const DEFAULTS: PipelineOptions = {
  * stops startup with a message naming the fix), subscribes to the source, and
  * processes batches per partition in order, committing contiguous checkpoints.
  */
-export function run(pipeline: Pipeline<unknown>, options: RunOptions): PipelineRun {
+export function run<T>(pipeline: Pipeline<T>, options: RunOptions): PipelineRun {
   const stop = new AbortController();
   const hard = new AbortController();
   options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
   const stats = new StatsCollector();
-  const done = execute(pipeline, options, stop, hard, stats);
+  const done = execute(pipeline as Pipeline<unknown>, options, stop, hard, stats);
   done.catch(() => undefined);
   return {
     done,
@@ -90,13 +90,20 @@ async function execute(
   const warn = options.warn ?? ((m: string) => process.stderr.write(`${pipeline.name}: ${m}\n`));
   const source = pipeline.source;
   if (source === undefined) {
-    throw new SwitchyardError("InvalidArgument", `pipeline "${pipeline.name}" has no source — call .from("<stream>") first`);
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `pipeline "${pipeline.name}" has no source — call .from("<stream>") first`,
+    );
   }
   const deadLetterName = source.options.deadLetter ?? "dead-letters";
   const resources = new RunResources(options.resolver, stop.signal);
   await resources.openAll(required(pipeline, deadLetterName), modelOptions(pipeline));
   const stream = resources.streamWith(source.stream, source.options.codec);
   stream.require({ groups: true, ordering: true });
+  for (const step of pipeline.steps) {
+    if (step.kind === "store" && step.options.ttlMs !== undefined)
+      resources.state(step.state).require({ ttl: true });
+  }
 
   const telemetry = await Telemetry.load(pipeline.name);
   const subscription: Subscription<unknown> = await stream.subscribe({
@@ -133,7 +140,10 @@ async function execute(
       const now = Date.now();
       const latencies = outcome.done.map((r) => now - r.raw.timestamp);
       subscription.ack(outcome.done);
-      stats.done(outcome.done.map((r) => r.raw.timestamp), now);
+      stats.done(
+        outcome.done.map((r) => r.raw.timestamp),
+        now,
+      );
       telemetry.recordDone(outcome.done.length, latencies);
     }
     if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
@@ -173,7 +183,10 @@ async function execute(
     detachSignals();
     await subscription.close().catch((err: unknown) => warn(`final commit failed: ${String(err)}`));
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined)
+    throw failure instanceof Error
+      ? failure
+      : new SwitchyardError("Internal", "pipeline failed", { cause: failure });
   const snapshot = stats.snapshot();
   if (options.stats === "auto") process.stderr.write(`${formatStats(pipeline.name, snapshot)}\n`);
   return {
@@ -192,7 +205,9 @@ async function drain(
   warn: (m: string) => void,
 ): Promise<void> {
   const timer = setTimeout(() => {
-    warn(`in-flight work did not finish within ${timeoutMs} ms — abandoning it; it is redelivered on restart`);
+    warn(
+      `in-flight work did not finish within ${timeoutMs} ms — abandoning it; it is redelivered on restart`,
+    );
     hard.abort();
   }, timeoutMs);
   try {
@@ -217,10 +232,13 @@ function required(pipeline: Pipeline<unknown>, deadLetter: string): { kind: Reso
   return list;
 }
 
-function modelOptions(pipeline: Pipeline<unknown>): Map<string, Partial<ModelEndpointOptions<unknown, unknown>>> {
+function modelOptions(
+  pipeline: Pipeline<unknown>,
+): Map<string, Partial<ModelEndpointOptions<unknown, unknown>>> {
   const map = new Map<string, Partial<ModelEndpointOptions<unknown, unknown>>>();
   for (const step of pipeline.steps) {
-    if (step.kind === "infer" && step.options.endpoint !== undefined) map.set(step.model, step.options.endpoint);
+    if (step.kind === "infer" && step.options.endpoint !== undefined)
+      map.set(step.model, step.options.endpoint);
   }
   return map;
 }

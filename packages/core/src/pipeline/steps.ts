@@ -99,6 +99,7 @@ export async function runSteps(
         const stream = resources.streamWith(step.stream, step.options.codec);
         const { when, key } = step.options;
         const headers = outgoingHeaders(stream.codec.contentType, traceparent);
+        await stream.codec.prepare?.([]);
         const next: Item[] = [];
         const chosen: Item[] = [];
         const records: OutgoingRecord[] = [];

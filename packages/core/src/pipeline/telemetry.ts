@@ -60,19 +60,17 @@ export class Telemetry {
             get: (carrier, key) => carrier[key],
             keys: (carrier) => Object.keys(carrier),
           });
-    const span = api.trace
-      .getTracer("@switchyard/core")
-      .startSpan(
-        "switchyard.batch",
-        {
-          attributes: {
-            "switchyard.pipeline": this.pipeline,
-            "switchyard.partition": partition,
-            "switchyard.batch.size": size,
-          },
+    const span = api.trace.getTracer("@switchyard/core").startSpan(
+      "switchyard.batch",
+      {
+        attributes: {
+          "switchyard.pipeline": this.pipeline,
+          "switchyard.partition": partition,
+          "switchyard.batch.size": size,
         },
-        parentContext,
-      );
+      },
+      parentContext,
+    );
     const carrier: Headers = {};
     api.propagation.inject(api.trace.setSpan(parentContext, span), carrier, {
       set: (c, key, value) => {
@@ -82,7 +80,11 @@ export class Telemetry {
     return {
       traceparent: carrier.traceparent,
       end: (error?: unknown) => {
-        if (error !== undefined) span.setStatus({ code: api.SpanStatusCode.ERROR, message: String(error) });
+        if (error !== undefined)
+          span.setStatus({
+            code: api.SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : JSON.stringify(error),
+          });
         span.end();
       },
     };

@@ -78,7 +78,7 @@ export class Stream<T> {
     options: StreamOptions<T>,
   ) {
     this.name = options.name;
-    this.codec = options.codec ?? (json() as Codec<T>);
+    this.codec = options.codec ?? json<T>();
     this.policy = retryPolicy(options.retry);
   }
 
@@ -89,6 +89,7 @@ export class Stream<T> {
 
   /** Encodes and publishes values; resolves with one result per value once the stream acknowledged all of them. */
   async publish(records: readonly Publishable<T>[], signal?: AbortSignal): Promise<SendResult[]> {
+    await this.codec.prepare?.([]);
     const now = Date.now();
     const contentType = this.codec.contentType;
     const out: OutgoingRecord[] = new Array<OutgoingRecord>(records.length);

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { json } from "../codec/json.js";
+import type {
+  DriverByKind,
+  ModelDriver,
+  Point,
+  ResourceKind,
+  StreamDriver,
+  TimeSeriesDriver,
+} from "../driver/index.js";
+import { SwitchyardError } from "../errors.js";
+import { memoryStream } from "../embedded/memory-stream.js";
+import { resetMemoryStreams } from "../embedded/memory-log.js";
+import { Stream } from "../resources/stream.js";
+import { pipeline } from "./builder.js";
+import { run } from "./run.js";
+import type { ResourceSource } from "./resources.js";
+
+interface Tx {
+  id: number;
+  amount: number;
+}
+
+/** A model driver that scores amount / 1000 (a stand-in for a real model; the model endpoint is not under test here). */
+function amountModel(): ModelDriver {
+  return {
+    capabilities: { maxBatch: 512 },
+    predict: async (inputs) => inputs.map((x) => (x as number) / 1000),
+    errorCode: () => "Unknown",
+    as: () => undefined,
+    close: async () => undefined,
+  };
+}
+
+/** A time-series driver that keeps points and fails the first `failures` writes with Unavailable. */
+function pointsSink(failures = 0): TimeSeriesDriver & { points: Point[]; calls: number } {
+  const sink = {
+    points: [] as Point[],
+    calls: 0,
+    capabilities: { maxBatch: 10_000 },
+    write: async (points: Point[]) => {
+      sink.calls++;
+      if (sink.calls <= failures) throw new SwitchyardError("Unavailable", "sink down");
+      sink.points.push(...points);
+    },
+    errorCode: () => "Unavailable" as const,
+    as: () => undefined,
+    close: async () => undefined,
+  };
+  return sink;
+}
+
+function source(drivers: { [K in ResourceKind]?: Record<string, DriverByKind[K]> }): ResourceSource {
+  return {
+    open: async (kind, name) => {
+      const d = (drivers[kind] as Record<string, unknown> | undefined)?.[name];
+      if (d === undefined)
+        throw new SwitchyardError("InvalidArgument", `${kind} "${name}" is not in the profile`);
+      return d as never;
+    },
+    names: (kind) => Object.keys(drivers[kind] ?? {}),
+  };
+}
+
+async function publish(driver: StreamDriver, txs: Tx[]): Promise<void> {
+  await new Stream<Tx>(driver, { name: "tx", codec: json() }).publish(
+    txs.map((tx) => ({ key: String(tx.id % 7), value: tx })),
+  );
+}
+
+async function readAll(
+  driver: StreamDriver,
+): Promise<{ value: Uint8Array; headers: Record<string, string> }[]> {
+  const sub = await new Stream<Uint8Array>(driver, {
+    name: "read",
+    codec: { name: "raw", contentType: "", encode: (v) => v, decode: (v) => v },
+  }).subscribe({ group: `reader-${Math.random()}` });
+  const out: { value: Uint8Array; headers: Record<string, string> }[] = [];
+  for (;;) {
+    const batch = await sub.receive(AbortSignal.timeout(200));
+    if (batch === undefined) break;
+    for (const r of batch.records) out.push({ value: r.value, headers: r.headers });
+  }
+  await sub.close();
+  return out;
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const fraud = pipeline("test-fraud")
+  .from<Tx>("tx", { codec: json(), group: "scorer" })
+  .map((tx) => {
+    if (tx.amount < 0) throw new Error(`negative amount in ${tx.id}`);
+    return tx;
+  })
+  .infer("model", {
+    input: (tx) => tx.amount,
+    output: (tx, score: number) => ({ ...tx, score }),
+  })
+  .to("alerts", { when: (tx) => tx.score > 0.9 })
+  .record("scores", (tx) => ({ fields: { score: tx.score }, tags: { id: String(tx.id) } }))
+  .configure({ retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 }, commitIntervalMs: 20 });
+
+describe("run", () => {
+  afterEach(() => resetMemoryStreams());
+
+  function setup(sink = pointsSink()) {
+    const drivers = {
+      stream: {
+        tx: memoryStream("tx", { partitions: 3 }),
+        alerts: memoryStream("alerts"),
+        "dead-letters": memoryStream("dlq"),
+      },
+      model: { model: amountModel() },
+      timeseries: { scores: sink },
+    };
+    return { drivers, resolver: source(drivers), sink };
+  }
+
+  it("scores every record, writes alerts and points, and commits", async () => {
+    const { drivers, resolver, sink } = setup();
+    const txs = Array.from({ length: 500 }, (_, i) => ({ id: i, amount: i * 2 }));
+    await publish(drivers.stream.tx, txs);
+    const r = run(fraud, { resolver });
+    await until(() => r.stats().processed === 500);
+    const summary = await r.stop();
+    expect(summary.processed).toBe(500);
+    expect(summary.deadLetters).toBe(0);
+    expect(sink.points).toHaveLength(500);
+    const alerts = (await readAll(drivers.stream.alerts)).map(
+      (a) => JSON.parse(Buffer.from(a.value).toString()) as Tx,
+    );
+    expect(alerts.map((a) => a.id).sort((a, b) => a - b)).toEqual(
+      txs.filter((t) => t.amount > 900).map((t) => t.id),
+    );
+
+    // A second run of the same group finds nothing left: every position was committed.
+    const again = run(fraud, { resolver });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await again.stop()).processed).toBe(0);
+  });
+
+  it("sends undecodable records and records whose step keeps failing to the dead-letter stream with their bytes", async () => {
+    const { drivers, resolver } = setup();
+    await publish(drivers.stream.tx, [
+      { id: 1, amount: 10 },
+      { id: 2, amount: -5 },
+    ]);
+    const garbage = new TextEncoder().encode("{not json");
+    await drivers.stream.tx.send(
+      [{ key: "x", value: garbage, headers: {}, timestamp: Date.now() }],
+      new AbortController().signal,
+    );
+    await publish(drivers.stream.tx, [{ id: 3, amount: 20 }]);
+    const r = run(fraud, { resolver });
+    await until(() => r.stats().processed === 4);
+    const summary = await r.stop();
+    expect(summary.deadLetters).toBe(2);
+    const dead = await readAll(drivers.stream["dead-letters"]);
+    const byStage = Object.fromEntries(dead.map((d) => [d.headers["x-error-stage"], d]));
+    expect(Buffer.from(byStage.decode!.value).equals(Buffer.from(garbage))).toBe(true);
+    expect(byStage.decode!.headers["x-error-code"]).toBe("InvalidArgument");
+    expect(byStage["map#0"]!.headers["x-error-message"]).toContain("negative amount in 2");
+    expect(byStage["map#0"]!.headers["x-error-attempts"]).toBe("3");
+    expect(JSON.parse(Buffer.from(byStage["map#0"]!.value).toString())).toEqual({ id: 2, amount: -5 });
+  });
+
+  it("retries a sink that is briefly unavailable without losing or dead-lettering records", async () => {
+    const { drivers, resolver, sink } = setup(pointsSink(2));
+    await publish(
+      drivers.stream.tx,
+      Array.from({ length: 50 }, (_, i) => ({ id: i, amount: 1 })),
+    );
+    const r = run(fraud, { resolver, warn: () => undefined });
+    await until(() => r.stats().processed === 50);
+    const summary = await r.stop();
+    expect(summary.deadLetters).toBe(0);
+    expect(sink.points).toHaveLength(50);
+    expect(sink.calls).toBeGreaterThan(2);
+  });
+
+  it("refuses to start when a resource is missing from the profile, naming it", async () => {
+    const { drivers } = setup();
+    const resolver = source({ stream: drivers.stream, model: drivers.model });
+    await expect(run(fraud, { resolver }).done).rejects.toThrow(/timeseries "scores"/);
+  });
+});
