@@ -1,0 +1,209 @@
+import { SwitchyardError, codeOf } from "../errors.js";
+import type { ErrorCode } from "../errors.js";
+import type { StateCapabilities } from "../driver/capabilities.js";
+import type {
+  StateEntry,
+  StateIncrement,
+  StateStoreDriver,
+  StateWrite,
+  StateWriteResult,
+} from "../driver/state.js";
+
+/** Expired entries are swept at most this often (by the store's clock); reads drop them anyway. */
+const SWEEP_INTERVAL_MS = 1000;
+const DECIMAL = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface StoredEntry {
+  value: Uint8Array;
+  version: string;
+  /** Clock time at which the entry expires; `Infinity` for never. */
+  expiresAt: number;
+}
+
+/** The entries of one named store, shared by every driver opened on that name. */
+interface StateTable {
+  entries: Map<string, StoredEntry>;
+  lastVersion: number;
+  lastSweep: number;
+}
+
+/** Options of the `memory://` state store. */
+export interface MemoryStateOptions {
+  /** The clock TTLs are measured against, in ms. Default `Date.now`; tests inject their own. */
+  now?: () => number;
+}
+
+/** What every `memory://` state store supports. */
+export const MEMORY_STATE_CAPABILITIES: StateCapabilities = {
+  cas: true,
+  ttl: true,
+  increment: true,
+  maxBatch: 10_000,
+};
+
+/**
+ * The state-store driver for `memory://name`: a map inside this process, shared
+ * by every driver opened on the same name. Versions are a per-store counter;
+ * expired entries vanish on read and are swept now and then on writes. `put`
+ * copies values; values `get` returns are shared and must be treated as read-only.
+ */
+export class MemoryStateStore implements StateStoreDriver {
+  readonly capabilities = MEMORY_STATE_CAPABILITIES;
+  private readonly name: string;
+  private readonly table: StateTable;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(name: string, table: StateTable, now: () => number) {
+    this.name = name;
+    this.table = table;
+    this.now = now;
+  }
+
+  async get(keys: string[], signal: AbortSignal): Promise<(StateEntry | undefined)[]> {
+    this.check(keys.length, signal);
+    const now = this.now();
+    return keys.map((key) => {
+      const entry = this.live(key, now);
+      return entry === undefined ? undefined : { key, value: entry.value, version: entry.version };
+    });
+  }
+
+  async put(writes: StateWrite[], signal: AbortSignal): Promise<StateWriteResult[]> {
+    this.check(writes.length, signal);
+    for (const write of writes) checkTtl(write.ttlMs, write.key);
+    const now = this.now();
+    const results = writes.map((write): StateWriteResult => {
+      const current = this.live(write.key, now);
+      if (write.ifVersion !== undefined && (current?.version ?? null) !== write.ifVersion) {
+        return { ok: false, code: "FailedPrecondition" };
+      }
+      const version = this.nextVersion();
+      const expiresAt = write.ttlMs === undefined ? Number.POSITIVE_INFINITY : now + write.ttlMs;
+      this.table.entries.set(write.key, { value: write.value.slice(), version, expiresAt });
+      return { ok: true, version };
+    });
+    this.sweep(now);
+    return results;
+  }
+
+  async delete(keys: string[], signal: AbortSignal): Promise<void> {
+    this.check(keys.length, signal);
+    for (const key of keys) this.table.entries.delete(key);
+  }
+
+  /**
+   * Adds to counters stored as decimal ASCII text (so `get` returns readable
+   * bytes). A missing counter starts at 0; `ttlMs` sets or refreshes its expiry,
+   * otherwise the expiry it had is kept. The batch applies all or nothing.
+   */
+  async increment(increments: StateIncrement[], signal: AbortSignal): Promise<number[]> {
+    this.check(increments.length, signal);
+    const now = this.now();
+    const counters = new Map<string, { value: number; expiresAt: number }>();
+    const results = increments.map(({ key, by, ttlMs }) => {
+      if (!Number.isFinite(by)) {
+        throw new SwitchyardError("InvalidArgument", `increment of "${key}" by ${by}: pass a finite number`);
+      }
+      checkTtl(ttlMs, key);
+      const counter = counters.get(key) ?? this.counter(key, now);
+      counter.value += by;
+      if (ttlMs !== undefined) counter.expiresAt = now + ttlMs;
+      counters.set(key, counter);
+      return counter.value;
+    });
+    for (const [key, { value, expiresAt }] of counters) {
+      const entry = { value: encoder.encode(String(value)), version: this.nextVersion(), expiresAt };
+      this.table.entries.set(key, entry);
+    }
+    this.sweep(now);
+    return results;
+  }
+
+  errorCode(err: unknown): ErrorCode {
+    return codeOf(err);
+  }
+
+  as<T>(_type: abstract new (...args: never[]) => T): T | undefined {
+    return undefined;
+  }
+
+  async probe(signal: AbortSignal): Promise<void> {
+    this.check(0, signal);
+  }
+
+  /** Detaches this driver; the entries stay for other drivers of the same name. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private counter(key: string, now: number): { value: number; expiresAt: number } {
+    const entry = this.live(key, now);
+    if (entry === undefined) return { value: 0, expiresAt: Number.POSITIVE_INFINITY };
+    const text = decoder.decode(entry.value);
+    if (!DECIMAL.test(text)) {
+      throw new SwitchyardError(
+        "FailedPrecondition",
+        `memory state "${this.name}": cannot increment "${key}", it holds a value that is not a decimal number`,
+      );
+    }
+    return { value: Number(text), expiresAt: entry.expiresAt };
+  }
+
+  private live(key: string, now: number): StoredEntry | undefined {
+    const entry = this.table.entries.get(key);
+    if (entry === undefined || entry.expiresAt > now) return entry;
+    this.table.entries.delete(key);
+    return undefined;
+  }
+
+  private nextVersion(): string {
+    return String(++this.table.lastVersion);
+  }
+
+  private sweep(now: number): void {
+    if (now - this.table.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.table.lastSweep = now;
+    for (const [key, entry] of this.table.entries) if (entry.expiresAt <= now) this.table.entries.delete(key);
+  }
+
+  private check(size: number, signal: AbortSignal): void {
+    signal.throwIfAborted();
+    if (this.closed) throw new SwitchyardError("FailedPrecondition", `memory state "${this.name}" is closed`);
+    if (size > MEMORY_STATE_CAPABILITIES.maxBatch) {
+      throw new SwitchyardError(
+        "InvalidArgument",
+        `memory state "${this.name}": ${size} keys in one call; the limit is ${MEMORY_STATE_CAPABILITIES.maxBatch}`,
+      );
+    }
+  }
+}
+
+function checkTtl(ttlMs: number | undefined, key: string): void {
+  if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `ttlMs for "${key}" is ${ttlMs}: pass a positive number of ms`,
+    );
+  }
+}
+
+/** Every `memory://` state store of this process, by name. */
+const tables = new Map<string, StateTable>();
+
+/** Opens the driver for the `memory://` state store called `name` (`""` for `memory://`). */
+export function memoryStateStore(name: string, options: MemoryStateOptions = {}): MemoryStateStore {
+  let table = tables.get(name);
+  if (table === undefined) {
+    table = { entries: new Map(), lastVersion: 0, lastSweep: Number.NEGATIVE_INFINITY };
+    tables.set(name, table);
+  }
+  return new MemoryStateStore(name, table, options.now ?? Date.now);
+}
+
+/** Forgets every `memory://` state store of this process. For tests; open drivers keep their old entries. */
+export function resetMemoryStateStores(): void {
+  tables.clear();
+}
