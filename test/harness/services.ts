@@ -1,0 +1,14 @@
+/**
+ * Every emulated service the harness knows. To add one, write its
+ * ServiceDefinition in `test/services/<name>.ts` and add it to this list.
+ */
+import { redis } from "../services/redis.js";
+import type { ServiceDefinition } from "./service.js";
+
+/** The registered services, by the order their summary lines print. */
+export const SERVICES: readonly ServiceDefinition[] = [redis];
+
+/** The registered service called `name`, or undefined. */
+export function findService(name: string): ServiceDefinition | undefined {
+  return SERVICES.find((service) => service.name === name);
+}
