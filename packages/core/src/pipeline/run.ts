@@ -138,13 +138,9 @@ async function execute(
   const settle = (outcome: BatchOutcome) => {
     if (outcome.done.length > 0) {
       const now = Date.now();
-      const latencies = outcome.done.map((r) => now - r.raw.timestamp);
       subscription.ack(outcome.done);
-      stats.done(
-        outcome.done.map((r) => r.raw.timestamp),
-        now,
-      );
-      telemetry.recordDone(outcome.done.length, latencies);
+      stats.done(outcome.done, now);
+      telemetry.recordDone(outcome.done, now);
     }
     if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
   };

@@ -31,10 +31,10 @@ export class StatsCollector {
   private readonly started = Date.now();
   private readonly window: { at: number; processed: number }[] = [{ at: Date.now(), processed: 0 }];
 
-  /** Counts `n` done records whose event times are `timestamps`, acknowledged at `now`. */
-  done(timestamps: ArrayLike<number>, now: number): void {
-    for (let i = 0; i < timestamps.length; i++) this.latency.record(now - timestamps[i]!);
-    this.processed += timestamps.length;
+  /** Counts records acknowledged at `now`, recording each one's end-to-end latency from its event time. */
+  done(records: readonly { raw: { timestamp: number } }[], now: number): void {
+    for (let i = 0; i < records.length; i++) this.latency.record(now - records[i]!.raw.timestamp);
+    this.processed += records.length;
   }
 
   /** A snapshot; also advances the rate window. */

@@ -90,12 +90,12 @@ export class Telemetry {
     };
   }
 
-  /** Counts done records and their latencies. */
-  recordDone(count: number, latenciesMs: readonly number[]): void {
+  /** Counts records acknowledged at `now` and records their end-to-end latencies. */
+  recordDone(records: readonly { raw: { timestamp: number } }[], now: number): void {
     if (this.processed === undefined) return;
     const attributes = { "switchyard.pipeline": this.pipeline };
-    this.processed.add(count, attributes);
-    for (const ms of latenciesMs) this.latency?.record(ms, attributes);
+    this.processed.add(records.length, attributes);
+    for (const r of records) this.latency?.record(now - r.raw.timestamp, attributes);
   }
 
   /** Counts dead-lettered records. */
