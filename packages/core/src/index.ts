@@ -70,6 +70,7 @@ export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } f
 // embedded adapters (section: embedded)
 
 // HTTP model adapters (section: http-models)
+export { httpModels } from "./http-models/adapter.js";
 
 // pipeline runtime (section: runtime)
 export { Stream } from "./resources/stream.js";

@@ -1,0 +1,73 @@
+/**
+ * One JSON request to a model server over global `fetch` (keep-alive
+ * connections are pooled by Node's HTTP client), with an optional per-call timeout.
+ */
+import { SwitchyardError } from "../errors.js";
+
+/** A fetch-compatible function; the global `fetch` unless a client was injected. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** A non-2xx answer from a model server: its status and the server's error message. */
+export class HttpStatusError extends Error {
+  /** HTTP status code. */
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "HttpStatusError";
+    this.status = status;
+  }
+}
+
+/** Where and how to send one call. */
+export interface JsonCall {
+  /** The fetch function to use. */
+  fetch: FetchFunction;
+  /** Absolute URL. */
+  url: string;
+  /** Request body, serialised as JSON; GET when absent. */
+  body?: unknown;
+  /** Cancels the call. */
+  signal: AbortSignal;
+  /** Extra deadline of this call alone, in ms. */
+  timeoutMs?: number | undefined;
+  /** Names the model in error messages, e.g. `kserve model "fraud" at 127.0.0.1:8080`. */
+  what: string;
+}
+
+/**
+ * Sends the call and resolves with the parsed JSON answer. A non-2xx answer rejects
+ * with HttpStatusError; a 2xx answer that is not JSON rejects with Internal.
+ */
+export async function callJson(call: JsonCall): Promise<unknown> {
+  const signal =
+    call.timeoutMs === undefined
+      ? call.signal
+      : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
+  const init: RequestInit = { method: call.body === undefined ? "GET" : "POST", signal };
+  if (call.body !== undefined) {
+    init.body = JSON.stringify(call.body);
+    init.headers = { "content-type": "application/json", accept: "application/json" };
+  }
+  const res = await call.fetch(call.url, init);
+  const text = await res.text();
+  if (!res.ok) {
+    throw new HttpStatusError(res.status, `${call.what} answered ${res.status}: ${errorMessage(text)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new SwitchyardError("Internal", `${call.what} answered ${res.status} with a body that is not JSON`);
+  }
+}
+
+/** The server's own message: `{"error": "..."}` as the serving protocols define it, else the raw text, shortened. */
+function errorMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === "string") return parsed.error;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)";
+}

@@ -1,0 +1,90 @@
+/**
+ * A ModelDriver for TensorFlow Serving's REST API (and servers that copy it):
+ * `tfserving://host:port/model`, one `:predict` call in the row format per batch.
+ */
+import type { ModelCapabilities } from "../driver/capabilities.js";
+import type { ModelDriver } from "../driver/model.js";
+import { type ErrorCode, SwitchyardError } from "../errors.js";
+import { classifyHttpError } from "./classify.js";
+import type { HttpModelTarget } from "./endpoint-url.js";
+import { callJson } from "./http-call.js";
+import { inputRows, outputValue } from "./rows.js";
+
+/** Scores batches with `POST /v1/models/{model}[/versions/{v}]:predict` and `{"instances": rows}`. */
+export class TfServingDriver implements ModelDriver {
+  /** At most `maxBatch` inputs per call (URL parameter, default 64). */
+  readonly capabilities: ModelCapabilities;
+  private readonly base: string;
+  private closed = false;
+
+  constructor(private readonly target: HttpModelTarget) {
+    this.capabilities = { maxBatch: target.maxBatch };
+    const version = target.version === undefined ? "" : `/versions/${encodeURIComponent(target.version)}`;
+    this.base = `${target.origin}/v1/models/${encodeURIComponent(target.model)}${version}`;
+  }
+
+  /** Sends the batch as `instances`; resolves with one output per prediction the server answered. */
+  async predict(inputs: unknown[], signal: AbortSignal): Promise<unknown[]> {
+    this.checkOpen();
+    if (inputs.length === 0) return [];
+    const answer = await this.call(`${this.base}:predict`, signal, {
+      instances: inputRows(inputs, this.target.what),
+    });
+    const predictions = (answer as { predictions?: unknown }).predictions;
+    if (!Array.isArray(predictions)) {
+      throw new SwitchyardError("Internal", `${this.target.what}: the answer has no "predictions" array`);
+    }
+    return predictions.map((p) => this.value(p));
+  }
+
+  /** Resolves when the model reports a version AVAILABLE. */
+  async probe(signal: AbortSignal): Promise<void> {
+    this.checkOpen();
+    const status = await this.call(this.base, signal);
+    const versions = (status as { model_version_status?: { state?: unknown }[] }).model_version_status;
+    if (!Array.isArray(versions) || !versions.some((v) => v.state === "AVAILABLE")) {
+      throw new SwitchyardError("Unavailable", `${this.target.what}: no version is AVAILABLE`);
+    }
+  }
+
+  errorCode(err: unknown): ErrorCode {
+    return classifyHttpError(err);
+  }
+
+  /** There is no SDK client behind this driver: always undefined. */
+  as<T>(_type: abstract new (...args: never[]) => T): T | undefined {
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private checkOpen(): void {
+    if (this.closed)
+      throw new SwitchyardError("FailedPrecondition", `${this.target.what}: the driver is closed`);
+  }
+
+  private call(url: string, signal: AbortSignal, body?: unknown): Promise<unknown> {
+    const { fetch, timeoutMs, what } = this.target;
+    return callJson({ fetch, url, signal, timeoutMs, what, ...(body === undefined ? {} : { body }) });
+  }
+
+  /** A prediction for the caller: the chosen output of a multi-output row, one-number rows as the number. */
+  private value(prediction: unknown): unknown {
+    if (typeof prediction !== "object" || prediction === null || Array.isArray(prediction)) {
+      return outputValue(prediction);
+    }
+    const named = prediction as Record<string, unknown>;
+    if (this.target.output !== undefined) {
+      if (!(this.target.output in named)) {
+        throw new SwitchyardError(
+          "Internal",
+          `${this.target.what}: the answer lacks output "${this.target.output}"`,
+        );
+      }
+      return outputValue(named[this.target.output]);
+    }
+    return Object.fromEntries(Object.entries(named).map(([k, v]) => [k, outputValue(v)]));
+  }
+}
