@@ -64,8 +64,12 @@ export class Subscription<T> {
       if (this.closed || signal.aborted) return undefined;
       if (this.unacked >= this.options.maxUnacked) {
         await new Promise<void>((resolve) => {
-          this.space = resolve;
-          signal.addEventListener("abort", () => resolve(), { once: true });
+          const onAbort = () => resolve();
+          this.space = () => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          };
+          signal.addEventListener("abort", onAbort, { once: true });
         });
         continue;
       }
