@@ -28,6 +28,9 @@ const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
   pubsub: gcp,
   bigtable: gcp,
   vertex: gcp,
+  memory: builtIn,
+  onnx: builtIn,
+  file: builtIn,
   kserve: builtIn,
   tfserving: builtIn,
 };

@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const TSCONFIG = fileURLToPath(new URL("../../../tsconfig.json", import.meta.url));
+
+/** What a finished CLI process printed and returned. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running CLI process and its collected output. */
+export interface CliProcess {
+  child: ChildProcess;
+  /** Output so far. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves when the process exits. */
+  exited: Promise<CliResult>;
+}
+
+/**
+ * Starts `switchyard` from source (`node --import tsx main.ts`) in `cwd`, as a
+ * user's shell would, with the repository's tsconfig so that `@switchyard/core`
+ * in the test's config and pipeline files resolves to the sources.
+ */
+export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN, ...args], {
+    cwd,
+    env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG, SWITCHYARD_PROFILE: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** Runs `switchyard` to completion. */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return startCli(args, cwd, env).exited;
+}
+
+/** Resolves once `predicate` holds for the process's output; rejects if it exits first. */
+export async function waitForOutput(
+  cli: CliProcess,
+  predicate: (output: { stdout: string; stderr: string }) => boolean,
+): Promise<void> {
+  let exited = false;
+  void cli.exited.then(() => (exited = true));
+  while (!predicate(cli.output())) {
+    if (exited) throw new Error(`the CLI exited before the expected output:\n${cli.output().stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
