@@ -121,6 +121,11 @@ describe("SchemeRegistry.register", () => {
     ]);
   });
 
+  it("starts with the built-in adapters unless told otherwise", () => {
+    expect(new SchemeRegistry().schemes("model")).toEqual(expect.arrayContaining(["kserve", "tfserving"]));
+    expect(new SchemeRegistry([], { builtIns: [] }).schemes()).toEqual([]);
+  });
+
   it("tells the user to call a factory passed uncalled", () => {
     function kafka(): Adapter {
       return testAdapter;

@@ -34,7 +34,6 @@ const PLURAL: Readonly<Record<ResourceKind, string>> = {
  */
 export class SchemeRegistry {
   readonly #handlers = new Map<string, { handler: SchemeHandler; adapter: string }>();
-  readonly #adapters = new Set<string>();
 
   /** Registers the built-ins, then `adapters` in order. */
   constructor(adapters: readonly Adapter[] = [], options: SchemeRegistryOptions = {}) {
@@ -43,15 +42,16 @@ export class SchemeRegistry {
   }
 
   /**
-   * Adds an adapter's schemes. Registering the same adapter (by package name) twice
-   * is a no-op; two adapters claiming one scheme for one kind is an InvalidArgument.
+   * Adds an adapter's schemes. A scheme the same package (by name) already
+   * registered for the same kind is skipped, so listing a built-in adapter again
+   * is harmless; two packages claiming one scheme for one kind is an InvalidArgument.
    */
   register(adapter: Adapter): this {
     checkAdapter(adapter);
-    if (this.#adapters.has(adapter.name)) return this;
     for (const handler of adapter.schemes) {
       const key = `${handler.kind}:${handler.scheme}`;
       const existing = this.#handlers.get(key);
+      if (existing?.adapter === adapter.name) continue;
       if (existing !== undefined) {
         throw new SwitchyardError(
           "InvalidArgument",
@@ -60,7 +60,6 @@ export class SchemeRegistry {
       }
       this.#handlers.set(key, { handler, adapter: adapter.name });
     }
-    this.#adapters.add(adapter.name);
     return this;
   }
 
