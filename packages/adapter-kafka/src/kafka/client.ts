@@ -1,0 +1,86 @@
+/**
+ * Building @platformatic/kafka clients from stream options, and the startup
+ * checks (reachability, topic existence, topic creation) every client shares.
+ */
+import { Admin, type BaseOptions } from "@platformatic/kafka";
+import { SwitchyardError } from "@switchyard/core/driver";
+import { kafkaErrorCode } from "./errors.js";
+import type { KafkaStreamOptions } from "./options.js";
+
+/** Connection options shared by the producer, consumers and admin client of one stream. */
+export function baseOptions(options: KafkaStreamOptions, clientId = options.clientId): BaseOptions {
+  const base: BaseOptions = {
+    clientId,
+    bootstrapBrokers: options.brokers,
+    connectTimeout: options.connectTimeoutMs,
+    timeout: options.requestTimeoutMs,
+    // The client's own retries cover metadata refreshes and group rejoins; core retries the rest.
+    retries: 2,
+    retryDelay: 250,
+  };
+  if (options.tls) base.tls = {};
+  if (options.sasl !== undefined) base.sasl = { ...options.sasl };
+  return base;
+}
+
+/**
+ * Runs `work` with a deadline: past `ms` it fails Unavailable with `what` and
+ * the brokers named, instead of waiting for the client's retries to run out.
+ */
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  options: KafkaStreamOptions,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SwitchyardError(
+            "Unavailable",
+            `kafka ${options.brokers.join(",")}: ${what} got no answer within ${ms} ms — is the broker running and reachable? (connectTimeoutMs raises the limit)`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The partition count of the topic, or a NotFound error naming the fix. */
+export async function partitionCount(
+  client: { metadata(o: { topics: string[] }): Promise<{ topics: Map<string, { partitionsCount: number }> }> },
+  options: KafkaStreamOptions,
+): Promise<number> {
+  try {
+    const metadata = await client.metadata({ topics: [options.topic] });
+    const topic = metadata.topics.get(options.topic);
+    if (topic !== undefined) return topic.partitionsCount;
+  } catch (err) {
+    if (kafkaErrorCode(err) !== "NotFound") throw err;
+  }
+  throw new SwitchyardError(
+    "NotFound",
+    `kafka topic "${options.topic}" does not exist — create it, or add ?create=true&partitions=N to the URL`,
+  );
+}
+
+/** Creates the topic with the configured partitions unless it exists; true when it was created. */
+export async function ensureTopic(options: KafkaStreamOptions): Promise<boolean> {
+  const admin = new Admin(baseOptions(options, `${options.clientId}-admin`));
+  try {
+    await admin.createTopics({ topics: [options.topic], partitions: options.partitions ?? -1, replicas: -1 });
+    return true;
+  } catch (err) {
+    if (kafkaErrorCode(err) === "AlreadyExists") return false;
+    throw err;
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}

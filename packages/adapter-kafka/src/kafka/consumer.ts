@@ -1,0 +1,274 @@
+import { Consumer, kGetApi } from "@platformatic/kafka";
+import type {
+  AssignmentChange,
+  ConsumerDriver,
+  ConsumerOptions,
+  IncomingRecord,
+  Position,
+} from "@switchyard/core/driver";
+import { baseOptions, partitionCount, withDeadline } from "./client.js";
+import type { KafkaStreamOptions } from "./options.js";
+import { startOffsets } from "./start.js";
+import { appendRecords } from "./transform.js";
+
+type Listener = (change: AssignmentChange) => Promise<void>;
+type ApiCallback = (err: Error | null, api?: (...args: unknown[]) => void) => void;
+
+const MIN_FETCH_BYTES = 64 * 1024;
+const MAX_FETCH_BYTES = 8 * 1024 * 1024;
+const FETCH_WAIT_MS = 500;
+
+/**
+ * One member of a Kafka consumer group on one topic. The group protocol (join,
+ * sync, heartbeats) is the client's; fetching is this class's own, one request
+ * per `receive` at most, sized to what core asked for, so back-pressure reaches
+ * the broker. Rebalances are eager: before the client rejoins, the assignment
+ * listener hears every owned partition revoked and is awaited, so core can
+ * drain and commit while this member still holds them.
+ */
+export class KafkaConsumer implements ConsumerDriver {
+  private readonly consumer: Consumer;
+  private listener: Listener | undefined;
+  private owned: number[] = [];
+  private readonly revoking = new Set<string>();
+  private readonly positions = new Map<number, number>();
+  private buffer: IncomingRecord[] = [];
+  private epoch = 0;
+  private fetching: Promise<void> | undefined;
+  private wake: () => void = () => undefined;
+  private failure: Error | undefined;
+  private closed = false;
+  private wanted = 1024;
+  private recordBytes = 256;
+  private rotation = 0;
+
+  /** Joins the group and returns the consumer once it has its first assignment. */
+  static async open(options: KafkaStreamOptions, group: ConsumerOptions): Promise<KafkaConsumer> {
+    const driver = new KafkaConsumer(options, group);
+    try {
+      await withDeadline(partitionCount(driver.consumer, options), options.connectTimeoutMs, "metadata", options);
+      await driver.consumer.joinGroup({});
+      driver.onJoin();
+    } catch (err) {
+      await driver.consumer.close().catch(() => undefined);
+      throw err;
+    }
+    return driver;
+  }
+
+  private constructor(
+    private readonly options: KafkaStreamOptions,
+    private readonly group: ConsumerOptions,
+  ) {
+    const session = options.sessionTimeoutMs;
+    this.consumer = new Consumer({
+      ...baseOptions(options, `${options.clientId}-${group.consumerName}`.replace(/[^a-zA-Z0-9._-]/g, "-")),
+      groupId: group.group,
+      autocommit: false,
+      sessionTimeout: session,
+      rebalanceTimeout: session * 2,
+      heartbeatInterval: Math.min(3000, Math.floor(session / 3)),
+    });
+    this.consumer.topics.trackAll(options.topic);
+    this.consumer.on("consumer:group:join", () => this.onJoin());
+    this.consumer.on("error", (err: Error) => {
+      this.failure = err;
+      this.wake();
+    });
+    this.holdJoinsForRevoke();
+  }
+
+  /**
+   * Routes the client's JoinGroup through `revokeAll` first. The client rejoins on
+   * its own when the coordinator starts a rebalance; Kafka's Java consumer runs
+   * onPartitionsRevoked at the same point, and the coordinator waits for it.
+   */
+  private holdJoinsForRevoke(): void {
+    const target = this.consumer as unknown as Record<symbol, (name: string, cb: ApiCallback) => void>;
+    const getApi = target[kGetApi]!.bind(this.consumer);
+    target[kGetApi] = (name, callback) =>
+      getApi(name, (err, api) => {
+        if (err !== null || name !== "JoinGroup" || api === undefined) return callback(err, api);
+        const join = (...args: unknown[]) => void this.revokeAll().finally(() => api(...args));
+        callback(null, Object.assign(join, api));
+      });
+  }
+
+  private async revokeAll(): Promise<void> {
+    if (this.owned.length === 0) return;
+    const revoked = this.owned.map(String);
+    this.owned = [];
+    this.changeAssignment();
+    for (const p of revoked) this.revoking.add(p);
+    try {
+      const listening = this.listener?.({ assigned: [], revoked });
+      if (listening !== undefined) {
+        await withDeadline(listening, this.options.sessionTimeoutMs / 2, "revoke", this.options);
+      }
+    } catch {
+      // A listener that fails or overruns must not cost the membership: give the partitions up anyway.
+    } finally {
+      this.revoking.clear();
+    }
+  }
+
+  private onJoin(): void {
+    if (this.closed) return;
+    const mine: number[] = [];
+    for (const a of this.consumer.assignments ?? []) if (a.topic === this.options.topic) mine.push(...a.partitions);
+    mine.sort((a, b) => a - b);
+    const assigned = mine.filter((p) => !this.owned.includes(p)).map(String);
+    const revoked = this.owned.filter((p) => !mine.includes(p)).map(String);
+    if (assigned.length === 0 && revoked.length === 0) return;
+    this.owned = mine;
+    this.changeAssignment();
+    void this.listener?.({ assigned, revoked }).catch(() => undefined);
+  }
+
+  /** Forgets buffered records and positions of the old assignment; fetches in flight are dropped on arrival. */
+  private changeAssignment(): void {
+    this.epoch++;
+    this.buffer = [];
+    for (const p of [...this.positions.keys()]) if (!this.owned.includes(p)) this.positions.delete(p);
+    this.wake();
+  }
+
+  /** The partitions this member owns now, as ids. */
+  get assignment(): string[] {
+    return this.owned.map(String);
+  }
+
+  async receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> {
+    this.wanted = max;
+    for (;;) {
+      if (this.failure !== undefined) {
+        const failure = this.failure;
+        this.failure = undefined;
+        throw failure;
+      }
+      if (this.buffer.length > 0) {
+        return this.buffer.length <= max ? this.buffer.splice(0) : this.buffer.splice(0, max);
+      }
+      if (this.closed || signal.aborted) return [];
+      if (this.owned.length > 0) this.fetching ??= this.fetch().finally(() => (this.fetching = undefined));
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        this.wake = done;
+        signal.addEventListener("abort", done, { once: true });
+        this.fetching?.then(done, (err: unknown) => {
+          this.failure = err instanceof Error ? err : new Error(String(err));
+          done();
+        });
+      });
+    }
+  }
+
+  /** One fetch from every leader of an owned partition, appended to the buffer if the assignment still holds. */
+  private async fetch(): Promise<void> {
+    const epoch = this.epoch;
+    const topic = this.options.topic;
+    const missing = this.owned.filter((p) => !this.positions.has(p));
+    if (missing.length > 0) {
+      const found = await startOffsets(this.consumer, topic, missing, this.group.start);
+      if (epoch !== this.epoch) return;
+      for (const [p, offset] of found) this.positions.set(p, offset);
+    }
+    const metadata = await this.consumer.metadata({ topics: [topic] });
+    const info = metadata.topics.get(topic);
+    if (info === undefined || epoch !== this.epoch) return;
+    const bytes = Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, this.wanted * this.recordBytes));
+    const byLeader = new Map<number, { partition: number; fetchOffset: bigint }[]>();
+    const order = this.owned.slice(this.rotation % this.owned.length).concat(this.owned);
+    this.rotation++;
+    for (const partition of order.slice(0, this.owned.length)) {
+      const leader = info.partitions[partition]?.leader ?? -1;
+      const list = byLeader.get(leader) ?? [];
+      list.push({ partition, fetchOffset: BigInt(this.positions.get(partition)!) });
+      byLeader.set(leader, list);
+    }
+    const responses = await Promise.all(
+      [...byLeader].map(([node, partitions]) =>
+        this.consumer.fetch({
+          node,
+          maxWaitTime: FETCH_WAIT_MS,
+          minBytes: 1,
+          maxBytes: bytes,
+          topics: [
+            {
+              topicId: info.id,
+              partitions: partitions.map((p) => ({
+                ...p,
+                partitionMaxBytes: bytes,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+              })),
+            },
+          ],
+        }),
+      ),
+    );
+    if (epoch !== this.epoch) return;
+    const before = this.buffer.length;
+    let received = 0;
+    for (const response of responses) {
+      for (const t of response.responses) {
+        for (const p of t.partitions) {
+          const from = this.positions.get(p.partitionIndex);
+          if (p.records === undefined || from === undefined) continue;
+          for (const batch of p.records) received += batch.length;
+          this.positions.set(p.partitionIndex, appendRecords(p.records, p.partitionIndex, from, this.buffer));
+        }
+      }
+    }
+    const count = this.buffer.length - before;
+    if (count > 0) this.recordBytes = Math.max(16, Math.ceil(received / count));
+  }
+
+  async commit(positions: Position[]): Promise<void> {
+    const offsets = [];
+    for (const { partition, offset } of positions) {
+      const p = Number(partition);
+      // Positions of partitions given up are dropped: the coordinator would refuse them, and
+      // the new owner resumes from the last commit made during the revoke.
+      if (!this.owned.includes(p) && !this.revoking.has(partition)) continue;
+      offsets.push({ topic: this.options.topic, partition: p, offset: BigInt(offset) + 1n, leaderEpoch: -1 });
+    }
+    if (offsets.length === 0) return;
+    await this.consumer.commit({ offsets });
+  }
+
+  onAssignment(listener: Listener): void {
+    this.listener = listener;
+  }
+
+  async lag(): Promise<Record<string, number>> {
+    const topic = this.options.topic;
+    const owned = this.owned;
+    if (owned.length === 0) return {};
+    const ends = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: owned } });
+    const lag: Record<string, number> = {};
+    for (const p of owned) {
+      const end = ends.get(topic)?.[p];
+      const at = this.positions.get(p);
+      if (end !== undefined && at !== undefined) lag[String(p)] = Math.max(0, Number(end) - at);
+    }
+    return lag;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.owned = [];
+    this.changeAssignment();
+    await this.fetching?.catch(() => undefined);
+    await this.consumer.close();
+  }
+
+  /** The underlying client, for `as()`. */
+  get client(): Consumer {
+    return this.consumer;
+  }
+}

@@ -1,0 +1,150 @@
+import { Producer } from "@platformatic/kafka";
+import type {
+  ConsumerDriver,
+  ConsumerOptions,
+  ErrorCode,
+  OutgoingRecord,
+  SendResult,
+  StreamCapabilities,
+  StreamDriver,
+} from "@switchyard/core/driver";
+import { SwitchyardError } from "@switchyard/core/driver";
+import { baseOptions, ensureTopic, partitionCount, withDeadline } from "./client.js";
+import { KafkaConsumer } from "./consumer.js";
+import { kafkaErrorCode } from "./errors.js";
+import type { KafkaStreamOptions } from "./options.js";
+import { ProduceQueue } from "./produce-queue.js";
+import { recordBytes } from "./transform.js";
+
+/** How a Kafka stream is built besides its options. */
+export interface KafkaStreamSetup {
+  /**
+   * A @platformatic/kafka Producer to send with instead of building one. It must
+   * keep the default Buffer serialisers. Consumers are still built from the options.
+   */
+  client?: Producer;
+}
+
+/**
+ * A Kafka topic as a Switchyard stream: keyed records go to the partition Kafka's
+ * default partitioner picks, sends share produce requests, consumers join groups.
+ */
+export class KafkaStream implements StreamDriver {
+  readonly capabilities: StreamCapabilities;
+  private readonly producer: Producer;
+  private readonly ownsProducer: boolean;
+  private readonly queue: ProduceQueue;
+  private readonly consumers = new Set<KafkaConsumer>();
+  private closed = false;
+
+  /**
+   * Builds the stream and checks, within `connectTimeoutMs`, that a broker answers
+   * and the topic exists (creating it first when `create` is set).
+   */
+  static async open(options: KafkaStreamOptions, setup: KafkaStreamSetup = {}): Promise<KafkaStream> {
+    const stream = new KafkaStream(options, setup);
+    try {
+      if (options.create) {
+        await withDeadline(ensureTopic(options), options.connectTimeoutMs, "create topic", options);
+      }
+      await withDeadline(partitionCount(stream.producer, options), options.connectTimeoutMs, "metadata", options);
+    } catch (err) {
+      await stream.close();
+      throw err;
+    }
+    return stream;
+  }
+
+  /** Use {@link KafkaStream.open}, which also checks the broker and topic. */
+  constructor(
+    private readonly options: KafkaStreamOptions,
+    setup: KafkaStreamSetup = {},
+  ) {
+    this.ownsProducer = setup.client === undefined;
+    this.producer =
+      setup.client ??
+      new Producer({
+        ...baseOptions(options),
+        idempotent: options.idempotent,
+        acks: options.acks,
+        compression: options.compression,
+        autocreateTopics: false,
+      });
+    this.queue = new ProduceQueue(this.producer, options);
+    this.capabilities = {
+      ordering: "partition",
+      replay: true,
+      startFromTimestamp: true,
+      groups: true,
+      headers: true,
+      settlement: "offset",
+      maxRecordBytes: options.maxRecordBytes,
+      maxBatchRecords: options.maxBatchRecords,
+    };
+  }
+
+  async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
+    if (this.closed) throw new SwitchyardError("FailedPrecondition", `kafka topic "${this.options.topic}": stream is closed`);
+    if (records.length > this.options.maxBatchRecords) {
+      throw new SwitchyardError(
+        "InvalidArgument",
+        `kafka send of ${records.length} records exceeds maxBatchRecords ${this.options.maxBatchRecords}`,
+      );
+    }
+    for (let i = 0; i < records.length; i++) {
+      const size = recordBytes(records[i]!);
+      if (size > this.options.maxRecordBytes) {
+        throw new SwitchyardError(
+          "InvalidArgument",
+          `kafka topic "${this.options.topic}": record ${i} is ${size} bytes, over maxRecordBytes ${this.options.maxRecordBytes} — make it smaller, or raise the topic's max.message.bytes and ?maxRecordBytes= together`,
+        );
+      }
+    }
+    if (records.length === 0) return [];
+    return this.queue.add(records, signal);
+  }
+
+  async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
+    if (this.closed) throw new SwitchyardError("FailedPrecondition", `kafka topic "${this.options.topic}": stream is closed`);
+    const consumer = await KafkaConsumer.open(this.options, options);
+    this.consumers.add(consumer);
+    const close = consumer.close.bind(consumer);
+    consumer.close = async () => {
+      this.consumers.delete(consumer);
+      await close();
+    };
+    return consumer;
+  }
+
+  errorCode(err: unknown): ErrorCode {
+    return kafkaErrorCode(err);
+  }
+
+  as<T>(type: abstract new (...args: never[]) => T): T | undefined {
+    return this.producer instanceof type ? (this.producer) : undefined;
+  }
+
+  async probe(signal: AbortSignal): Promise<void> {
+    let onAbort = () => undefined as void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new SwitchyardError("Canceled", "kafka probe canceled"));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      const { connectTimeoutMs } = this.options;
+      const work = withDeadline(partitionCount(this.producer, this.options), connectTimeoutMs, "probe", this.options);
+      await Promise.race([work, aborted]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.consumers].map((c) => c.close().catch(() => undefined)));
+    await this.queue.drain();
+    if (this.ownsProducer) await this.producer.close().catch(() => undefined);
+  }
+}
