@@ -76,7 +76,7 @@ export function runStateStoreConformance(harness: StateStoreHarness): void {
       expect((await store.getMany([key("a"), key("b")])).map(bytesOf)).toEqual([undefined, [2]]);
     });
 
-    it("keeps the order of batch operations, across the driver's maxBatch", async () => {
+    it("keeps the order of batch operations, split at maxBatch when it is below 100", async () => {
       const n = Math.min(driver.capabilities.maxBatch * 2 + 1, 201);
       const keys = Array.from({ length: n }, (_, i) => key(`batch-${i}`));
       const results = await store.putMany(keys.map((k, i) => ({ key: k, value: bytes(i % 256, 7) })));
