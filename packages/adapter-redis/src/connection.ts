@@ -1,5 +1,5 @@
 import { SwitchyardError } from "@switchyard/core/driver";
-import { Redis } from "ioredis";
+import { Command, Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 
 /** Query parameters every Redis URL accepts. */
@@ -103,4 +103,15 @@ function invalidParam(url: URL, name: string, raw: string, expected: string): Sw
     "InvalidArgument",
     `${url.protocol}//${url.host}${url.pathname}: ${name}=${raw} is not valid; use ${expected}`,
   );
+}
+
+/**
+ * Sends a command whose reply should come back as Buffers, for commands without
+ * a typed `…Buffer` method. Not `callBuffer`: with auto-pipelining on, ioredis
+ * 5 loses the command name of `call`/`callBuffer`.
+ */
+export function sendBuffer(client: Redis, name: string, args: (string | Buffer)[]): Promise<unknown> {
+  const command = new Command(name, args, { replyEncoding: null });
+  void client.sendCommand(command);
+  return command.promise;
 }

@@ -1,5 +1,6 @@
 import type { ConsumerDriver, IncomingRecord, Position } from "@switchyard/core/driver";
 import type { Redis } from "ioredis";
+import { sendBuffer } from "../connection.js";
 import type { StreamSettings } from "./settings.js";
 import { recordOf } from "./transform.js";
 
@@ -130,8 +131,7 @@ export class RedisStreamConsumer implements ConsumerDriver {
       const cursor = this.#claimCursors.get(key) ?? "0-0";
       const idle = String(settings.claimIdleMs);
       const count = String(max - claimed.length);
-      const reply = (await client.callBuffer(
-        "XAUTOCLAIM",
+      const reply = (await sendBuffer(client, "XAUTOCLAIM", [
         key,
         group,
         consumer,
@@ -139,7 +139,7 @@ export class RedisStreamConsumer implements ConsumerDriver {
         cursor,
         "COUNT",
         count,
-      )) as ClaimReply;
+      ])) as ClaimReply;
       this.#claimCursors.set(key, reply[0].toString("latin1"));
       for (const [id, fields] of reply[1]) {
         const record = recordOf(id.toString("latin1"), fields, partition);
@@ -165,7 +165,7 @@ export class RedisStreamConsumer implements ConsumerDriver {
       ...keys,
       ...keys.map((k) => history.get(k)!),
     ];
-    const reply = (await client.callBuffer("XREADGROUP", ...args)) as ReadReply;
+    const reply = (await sendBuffer(client, "XREADGROUP", args)) as ReadReply;
     const records: IncomingRecord[] = [];
     const gone: Position[] = [];
     for (const key of keys) {
@@ -208,9 +208,9 @@ export class RedisStreamConsumer implements ConsumerDriver {
         ...keys,
         ...keys.map(() => ">"),
       ];
-      const read = blocking
-        .callBuffer("XREADGROUP", ...args)
-        .then((reply) => this.#records(reply as ReadReply));
+      const read = sendBuffer(blocking, "XREADGROUP", args).then((reply) =>
+        this.#records(reply as ReadReply),
+      );
       read.catch(() => undefined);
       this.#inflight = read;
     }

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { runStateStoreConformance } from "@switchyard/conformance";
+import { runStreamConformance } from "../../conformance/src/stream.js";
+import { Redis } from "ioredis";
+import { afterAll } from "vitest";
+import { describeService } from "../../../test/harness/suite.js";
+import { RedisStateStore } from "./state/state-store.js";
+import { RedisStream } from "./streams/stream.js";
+
+describeService("redis", "redis adapter", (env) => {
+  const url = env.SWITCHYARD_REDIS_URL!;
+  const admin = new Redis(url, { lazyConnect: true });
+  afterAll(() => admin.disconnect());
+  let prefix = "";
+
+  runStateStoreConformance({
+    name: "redis",
+    capabilities: { cas: true, ttl: true, increment: true },
+    create: async () => {
+      prefix = `conf-${randomUUID()}:`;
+      return new RedisStateStore(new URL(`${url}/0?keyPrefix=${prefix}`));
+    },
+    cleanup: async () => {
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length > 0) await admin.del(...keys);
+    },
+  });
+
+  runStreamConformance({
+    name: "redis-stream",
+    create: async ({ partitions }) => {
+      const stream = `conf-${randomUUID()}`;
+      const address = `${url.replace(/^redis:/, "redis-stream:")}/${stream}?partitions=${partitions}&claimIdleMs=500`;
+      return {
+        open: async () => new RedisStream(new URL(address)),
+        cleanup: async () => {
+          const keys = await admin.keys(`${stream}*`);
+          if (keys.length > 0) await admin.del(...keys);
+        },
+      };
+    },
+  });
+});
