@@ -1,15 +1,26 @@
 import type { CardProfile, WindowTotals } from "./features.js";
-import { amountKey, bucketOf, countKey, nextProfile, profileKey } from "./features.js";
+import { bucketOf, nextProfile } from "./features.js";
 import type { Transaction } from "./schema.js";
 
+interface CardSlot {
+  bucket: number;
+  count: number;
+  amountCents: number;
+  previousCount: number;
+  previousAmountCents: number;
+  profile: CardProfile | undefined;
+}
+
 /**
- * Per-card rolling state in plain `Map`s, laid out exactly as the pipeline keeps
- * it in the `features` state store (same keys, same counters). Training data is
- * computed with it, so the model learns from the features it will be served.
+ * Per-card rolling state in a plain `Map`, giving the same numbers as the
+ * pipeline's bucketed counters and profiles in the `features` state store
+ * (the current and previous bucket's count and amount, and the profile).
+ * Training data is computed with it, so the model learns from the features it
+ * will be served. A card's transactions must come in time order, as the
+ * card-keyed stream delivers them.
  */
 export class CardStateMap {
-  private readonly counters = new Map<string, number>();
-  private readonly profiles = new Map<string, CardProfile>();
+  private readonly cards = new Map<number, CardSlot>();
 
   /**
    * Records one transaction and returns what the features need: the card's
@@ -17,20 +28,35 @@ export class CardStateMap {
    */
   observe(tx: Transaction): { profile: CardProfile | undefined; window: WindowTotals } {
     const bucket = bucketOf(tx.ts);
-    const count =
-      this.add(countKey(tx.card, bucket), 1) + (this.counters.get(countKey(tx.card, bucket - 1)) ?? 0);
-    const amountCents =
-      this.add(amountKey(tx.card, bucket), tx.amountCents) +
-      (this.counters.get(amountKey(tx.card, bucket - 1)) ?? 0);
-    const key = profileKey(tx.card);
-    const profile = this.profiles.get(key);
-    this.profiles.set(key, nextProfile(tx, profile));
-    return { profile, window: { count, amountCents } };
-  }
-
-  private add(key: string, by: number): number {
-    const value = (this.counters.get(key) ?? 0) + by;
-    this.counters.set(key, value);
-    return value;
+    let slot = this.cards.get(tx.card);
+    if (slot === undefined) {
+      slot = {
+        bucket,
+        count: 0,
+        amountCents: 0,
+        previousCount: 0,
+        previousAmountCents: 0,
+        profile: undefined,
+      };
+      this.cards.set(tx.card, slot);
+    } else if (bucket !== slot.bucket) {
+      const adjacent = bucket === slot.bucket + 1;
+      slot.previousCount = adjacent ? slot.count : 0;
+      slot.previousAmountCents = adjacent ? slot.amountCents : 0;
+      slot.bucket = bucket;
+      slot.count = 0;
+      slot.amountCents = 0;
+    }
+    slot.count += 1;
+    slot.amountCents += tx.amountCents;
+    const profile = slot.profile;
+    slot.profile = nextProfile(tx, profile);
+    return {
+      profile,
+      window: {
+        count: slot.count + slot.previousCount,
+        amountCents: slot.amountCents + slot.previousAmountCents,
+      },
+    };
   }
 }

@@ -49,6 +49,12 @@ export const FEATURE_NAMES = [
 /** Features per transaction. */
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
+/** The position of each feature in the vector, by name. */
+export const FEATURE_INDEX = Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, i])) as Record<
+  (typeof FEATURE_NAMES)[number],
+  number
+>;
+
 const MINUTE = 60_000;
 const MAX_GAP_MINUTES = 7 * 24 * 60;
 const LOCAL_RADIUS_KM = 50;
