@@ -74,7 +74,7 @@ describe("ModelEndpoint", () => {
 
   it("waits up to maxDelayMs for company before flushing", async () => {
     const driver = new DoublingModel();
-    const model = new ModelEndpoint<number, number>(driver, { name: "m", maxDelayMs: 20 });
+    const model = new ModelEndpoint<number, number>(driver, { name: "m", maxDelayMs: 200 });
     const first = model.predict(1);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = model.predict(2);
