@@ -4,7 +4,7 @@
  * `describeService("x", …)`, `serviceEnv("x")` or a `SWITCHYARD_X_…` variable.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 
 /**
  * The services listed in `value` (comma or space separated; `all`; `none`), or
@@ -57,6 +57,8 @@ function withDirectImports(file: string, seen: Set<string>): string[] {
   sources.push(main);
   for (const match of main.matchAll(/from\s+["'](\.{1,2}\/[^"']+)["']/g)) {
     const target = resolve(dirname(file), match[1]!).replace(/\.js$/, ".ts");
+    // The harness itself names services in its docs; it says nothing about what a test needs.
+    if (target.includes(`${sep}test${sep}harness${sep}`)) continue;
     const text = existsSync(target) ? read(target, seen) : undefined;
     if (text !== undefined) sources.push(text);
   }

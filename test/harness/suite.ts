@@ -13,7 +13,7 @@ function context(): ServicesContext | undefined {
   }
 }
 
-/** The variables of running service `name` (e.g. `SWITCHYARD_REDIS_URL`), or undefined when it is not up. */
+/** The variables of running service `name` (e.g. `SWITCHYARD_<NAME>_URL`), or undefined when it is not up. */
 export function serviceEnv(name: string): Record<string, string> | undefined {
   return context()?.env[name];
 }
