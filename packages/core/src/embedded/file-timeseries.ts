@@ -2,34 +2,12 @@ import { mkdir, open, readFile } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { WriteStream } from "node:fs";
-import { SwitchyardError, isAbort } from "../errors.js";
+import { SwitchyardError } from "../errors.js";
 import type { ErrorCode } from "../errors.js";
 import type { TimeSeriesCapabilities } from "../driver/capabilities.js";
 import type { Point, TimeSeriesDriver } from "../driver/timeseries.js";
+import { fsErrorCode } from "./fs-errors.js";
 import { EMBEDDED_TIMESERIES_MAX_BATCH, checkPoints, inRange } from "./points.js";
-
-/** Portable codes for the file-system errors a `file:` sink meets. */
-const FS_CODES: Record<string, ErrorCode> = {
-  ENOENT: "NotFound",
-  ENOTDIR: "NotFound",
-  EACCES: "PermissionDenied",
-  EPERM: "PermissionDenied",
-  EROFS: "PermissionDenied",
-  EISDIR: "InvalidArgument",
-  ENOSPC: "ResourceExhausted",
-  EDQUOT: "ResourceExhausted",
-  EMFILE: "ResourceExhausted",
-  EAGAIN: "Unavailable",
-  EIO: "Unavailable",
-};
-
-/** Classifies a file-system error (or any other thrown value) into a portable code. */
-export function fsErrorCode(err: unknown): ErrorCode {
-  if (err instanceof SwitchyardError) return err.code;
-  if (isAbort(err)) return "Canceled";
-  const code = (err as { code?: unknown } | null)?.code;
-  return (typeof code === "string" ? FS_CODES[code] : undefined) ?? "Unknown";
-}
 
 /**
  * The time-series driver for `file:<path>`: appends one JSON object per point
