@@ -15,8 +15,8 @@ export interface DriverHarness<D> {
   cleanup?(): Promise<void>;
   /**
    * Opens a driver on a resource that does not exist, so the suite can check
-   * that calls fail with NotFound. Omit when the backend creates resources on
-   * first use; the check is then skipped.
+   * that opening it or its first call fails with NotFound. Omit when the
+   * backend creates resources on first use; the check is then skipped.
    */
   createMissing?(): Promise<D>;
   /** Per-test timeout in ms, for slow servers. Default 20000. */

@@ -78,14 +78,18 @@ export function runTimeSeriesConformance(harness: TimeSeriesHarness): void {
 
     // Skipped for backends that create the resource on first use: they have no missing resource to report.
     it.skipIf(harness.createMissing === undefined)("reports a missing resource as NotFound", async () => {
-      const missing = new TimeSeriesSink(await harness.createMissing!(), {
-        name: "missing",
-        retry: { maxAttempts: 1 },
-      });
+      let missing: TimeSeriesSink | undefined;
+      const firstWrite = async () => {
+        missing = new TimeSeriesSink(await harness.createMissing!(), {
+          name: "missing",
+          retry: { maxAttempts: 1 },
+        });
+        return missing.write(points(1));
+      };
       try {
-        await expectCode(missing.write(points(1)), "NotFound");
+        await expectCode(firstWrite(), "NotFound");
       } finally {
-        await missing.close().catch(() => undefined);
+        await missing?.close().catch(() => undefined);
       }
     });
 
