@@ -38,7 +38,8 @@ function platformatic(brokers: string): Client {
     produce: (topic, values, keys) =>
       inBatches(values.length, (from, to) => {
         const messages = [];
-        for (let i = from; i < to; i++) messages.push({ topic, key: Buffer.from(keys[i]!), value: values[i]! });
+        for (let i = from; i < to; i++)
+          messages.push({ topic, key: Buffer.from(keys[i]!), value: values[i]! });
         return producer.send({ messages, acks: ProduceAcks.ALL });
       }),
     async consume(topic, expected) {

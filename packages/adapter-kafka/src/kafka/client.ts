@@ -55,7 +55,9 @@ export async function withDeadline<T>(
 
 /** The partition count of the topic, or a NotFound error naming the fix. */
 export async function partitionCount(
-  client: { metadata(o: { topics: string[] }): Promise<{ topics: Map<string, { partitionsCount: number }> }> },
+  client: {
+    metadata(o: { topics: string[] }): Promise<{ topics: Map<string, { partitionsCount: number }> }>;
+  },
   options: KafkaStreamOptions,
 ): Promise<number> {
   try {
@@ -69,6 +71,22 @@ export async function partitionCount(
     "NotFound",
     `kafka topic "${options.topic}" does not exist — create it, or add ?create=true&partitions=N to the URL`,
   );
+}
+
+/**
+ * A startup failure as a SwitchyardError naming the brokers and the topic, with
+ * the client's error kept as cause; no broker answering reads as Unavailable.
+ */
+export function startupError(err: unknown, options: KafkaStreamOptions): SwitchyardError {
+  if (err instanceof SwitchyardError) return err;
+  const code = kafkaErrorCode(err);
+  const detail = err instanceof Error ? err.message : String(err);
+  const where = `kafka ${options.brokers.join(",")} topic "${options.topic}"`;
+  const message =
+    code === "Unavailable" || code === "DeadlineExceeded"
+      ? `${where}: no broker answered (${detail}) — is Kafka running and reachable?`
+      : `${where}: ${detail}`;
+  return new SwitchyardError(code === "DeadlineExceeded" ? "Unavailable" : code, message, { cause: err });
 }
 
 /** Creates the topic with the configured partitions unless it exists; true when it was created. */

@@ -46,7 +46,12 @@ export class KafkaConsumer implements ConsumerDriver {
   static async open(options: KafkaStreamOptions, group: ConsumerOptions): Promise<KafkaConsumer> {
     const driver = new KafkaConsumer(options, group);
     try {
-      await withDeadline(partitionCount(driver.consumer, options), options.connectTimeoutMs, "metadata", options);
+      await withDeadline(
+        partitionCount(driver.consumer, options),
+        options.connectTimeoutMs,
+        "metadata",
+        options,
+      );
       await driver.consumer.joinGroup({});
       driver.onJoin();
     } catch (err) {
@@ -115,7 +120,8 @@ export class KafkaConsumer implements ConsumerDriver {
   private onJoin(): void {
     if (this.closed) return;
     const mine: number[] = [];
-    for (const a of this.consumer.assignments ?? []) if (a.topic === this.options.topic) mine.push(...a.partitions);
+    for (const a of this.consumer.assignments ?? [])
+      if (a.topic === this.options.topic) mine.push(...a.partitions);
     mine.sort((a, b) => a - b);
     const assigned = mine.filter((p) => !this.owned.includes(p)).map(String);
     const revoked = this.owned.filter((p) => !mine.includes(p)).map(String);

@@ -10,7 +10,9 @@ describe("kafka error classification", () => {
     expect(kafkaErrorCode(new ProtocolError("SASL_AUTHENTICATION_FAILED"))).toBe("Unauthenticated");
     expect(kafkaErrorCode(new ProtocolError("NOT_LEADER_OR_FOLLOWER"))).toBe("Unavailable");
     expect(kafkaErrorCode(new ProtocolError("MESSAGE_TOO_LARGE"))).toBe("InvalidArgument");
-    const aggregate = new MultipleErrors("Producing messages failed.", [new ProtocolError("TOPIC_ALREADY_EXISTS")]);
+    const aggregate = new MultipleErrors("Producing messages failed.", [
+      new ProtocolError("TOPIC_ALREADY_EXISTS"),
+    ]);
     expect(kafkaErrorCode(aggregate)).toBe("AlreadyExists");
   });
 

@@ -77,7 +77,14 @@ const BY_CLIENT_CODE: Record<string, ErrorCode> = {
 };
 
 /** Socket errors from Node that mean "no broker there (yet)". */
-const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT"]);
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+]);
 
 interface Shape {
   name?: unknown;
@@ -102,7 +109,11 @@ function classifyOne(err: Shape, depth: number): ErrorCode | undefined {
   if (err instanceof TimeoutError) return "DeadlineExceeded";
   if (typeof err.code === "string") {
     if (SOCKET_CODES.has(err.code)) return "Unavailable";
-    if (BY_CLIENT_CODE[err.code] !== undefined && err.code !== "PLT_KFK_NETWORK") return BY_CLIENT_CODE[err.code];
+    // The client reports metadata of a missing topic as a usage error.
+    if (err.code === "PLT_KFK_USER" && /^Unknown topic/.test(String((err as Error).message)))
+      return "NotFound";
+    if (BY_CLIENT_CODE[err.code] !== undefined && err.code !== "PLT_KFK_NETWORK")
+      return BY_CLIENT_CODE[err.code];
   }
   if (typeof err.cause === "object" && err.cause !== null) {
     const code = classifyOne(err.cause, depth + 1);

@@ -23,7 +23,11 @@ describe("kafka:// URLs", () => {
     expect(o).toMatchObject({ partitions: 6, create: true, acks: 1, idempotent: false, compression: "zstd" });
     expect(o).toMatchObject({ lingerMs: 5, tls: true, clientId: "c", connectTimeoutMs: 500 });
     expect(o.sasl).toEqual({ mechanism: "SCRAM-SHA-512", username: "u", password: "p" });
-    expect(parse("kafka://user:secret@h:1/t?sasl=plain").sasl).toEqual({ mechanism: "PLAIN", username: "user", password: "secret" });
+    expect(parse("kafka://user:secret@h:1/t?sasl=plain").sasl).toEqual({
+      mechanism: "PLAIN",
+      username: "user",
+      password: "secret",
+    });
   });
 
   it.each([

@@ -148,10 +148,12 @@ export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = 
   const saslRaw = params.get("sasl");
   if (saslRaw !== null) {
     const mechanism = MECHANISMS[saslRaw.toLowerCase()];
-    if (mechanism === undefined) throw bad(`"sasl" must be plain, scram-sha-256 or scram-sha-512, got "${saslRaw}"`);
+    if (mechanism === undefined)
+      throw bad(`"sasl" must be plain, scram-sha-256 or scram-sha-512, got "${saslRaw}"`);
     const username = params.get("username") ?? decodeURIComponent(url.username);
     const password = params.get("password") ?? decodeURIComponent(url.password);
-    if (username === "") throw bad(`sasl=${saslRaw} needs a username (?username= or user:password@ in the URL)`);
+    if (username === "")
+      throw bad(`sasl=${saslRaw} needs a username (?username= or user:password@ in the URL)`);
     sasl = { mechanism, username, password };
   } else if (params.has("username") || params.has("password") || url.username !== "") {
     throw bad("credentials were given without a mechanism: add sasl=plain, scram-sha-256 or scram-sha-512");

@@ -11,7 +11,11 @@ async function offsetsAt(
   partitions: number[],
   timestamp: bigint,
 ): Promise<(bigint | undefined)[]> {
-  const found = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: partitions }, timestamp });
+  const found = await consumer.listOffsets({
+    topics: [topic],
+    partitions: { [topic]: partitions },
+    timestamp,
+  });
   const list = found.get(topic) ?? [];
   return partitions.map((p) => list[p]);
 }
@@ -44,7 +48,10 @@ export async function startOffsets(
   if (start === "earliest") chosen = earliest;
   else if (start === "latest") chosen = latest;
   else if ("timestamp" in start) chosen = await offsetsAt(consumer, topic, fresh, BigInt(start.timestamp));
-  else chosen = fresh.map((p) => (start.offsets[String(p)] === undefined ? undefined : BigInt(start.offsets[String(p)]!)));
+  else
+    chosen = fresh.map((p) =>
+      start.offsets[String(p)] === undefined ? undefined : BigInt(start.offsets[String(p)]!),
+    );
 
   // No record at or after the time (-1) means the end; a partition without a given offset starts at the beginning.
   const fallback = typeof start === "object" && "offsets" in start ? earliest : latest;

@@ -9,7 +9,7 @@ import type {
   StreamDriver,
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
-import { baseOptions, ensureTopic, partitionCount, withDeadline } from "./client.js";
+import { baseOptions, ensureTopic, partitionCount, startupError, withDeadline } from "./client.js";
 import { KafkaConsumer } from "./consumer.js";
 import { kafkaErrorCode } from "./errors.js";
 import type { KafkaStreamOptions } from "./options.js";
@@ -47,10 +47,15 @@ export class KafkaStream implements StreamDriver {
       if (options.create) {
         await withDeadline(ensureTopic(options), options.connectTimeoutMs, "create topic", options);
       }
-      await withDeadline(partitionCount(stream.producer, options), options.connectTimeoutMs, "metadata", options);
+      await withDeadline(
+        partitionCount(stream.producer, options),
+        options.connectTimeoutMs,
+        "metadata",
+        options,
+      );
     } catch (err) {
       await stream.close();
-      throw err;
+      throw startupError(err, options);
     }
     return stream;
   }
@@ -84,7 +89,11 @@ export class KafkaStream implements StreamDriver {
   }
 
   async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
-    if (this.closed) throw new SwitchyardError("FailedPrecondition", `kafka topic "${this.options.topic}": stream is closed`);
+    if (this.closed)
+      throw new SwitchyardError(
+        "FailedPrecondition",
+        `kafka topic "${this.options.topic}": stream is closed`,
+      );
     if (records.length > this.options.maxBatchRecords) {
       throw new SwitchyardError(
         "InvalidArgument",
@@ -105,8 +114,17 @@ export class KafkaStream implements StreamDriver {
   }
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
-    if (this.closed) throw new SwitchyardError("FailedPrecondition", `kafka topic "${this.options.topic}": stream is closed`);
-    const consumer = await KafkaConsumer.open(this.options, options);
+    if (this.closed)
+      throw new SwitchyardError(
+        "FailedPrecondition",
+        `kafka topic "${this.options.topic}": stream is closed`,
+      );
+    let consumer: KafkaConsumer;
+    try {
+      consumer = await KafkaConsumer.open(this.options, options);
+    } catch (err) {
+      throw startupError(err, this.options);
+    }
     this.consumers.add(consumer);
     const close = consumer.close.bind(consumer);
     consumer.close = async () => {
@@ -121,7 +139,7 @@ export class KafkaStream implements StreamDriver {
   }
 
   as<T>(type: abstract new (...args: never[]) => T): T | undefined {
-    return this.producer instanceof type ? (this.producer) : undefined;
+    return this.producer instanceof type ? this.producer : undefined;
   }
 
   async probe(signal: AbortSignal): Promise<void> {
@@ -133,7 +151,12 @@ export class KafkaStream implements StreamDriver {
     });
     try {
       const { connectTimeoutMs } = this.options;
-      const work = withDeadline(partitionCount(this.producer, this.options), connectTimeoutMs, "probe", this.options);
+      const work = withDeadline(
+        partitionCount(this.producer, this.options),
+        connectTimeoutMs,
+        "probe",
+        this.options,
+      );
       await Promise.race([work, aborted]);
     } finally {
       signal.removeEventListener("abort", onAbort);

@@ -55,7 +55,12 @@ describe("kafka record translation", () => {
     const next = appendRecords([batch(10, 0, [0, 1, 2]), batch(13, 0x20, [0])], 3, 11, out);
     expect(next).toBe(14);
     expect(out.map((r) => r.id)).toEqual(["11", "12"]);
-    expect(out[0]).toMatchObject({ key: "k1", headers: { h: "x" }, timestamp: 1001, position: { partition: "3", offset: "11" } });
+    expect(out[0]).toMatchObject({
+      key: "k1",
+      headers: { h: "x" },
+      timestamp: 1001,
+      position: { partition: "3", offset: "11" },
+    });
     const appended: IncomingRecord[] = [];
     appendRecords([batch(20, 0x08, [0])], 0, 20, appended);
     expect(appended[0]).toMatchObject({ key: undefined, timestamp: 2000 });

@@ -15,7 +15,8 @@ const EMPTY = Buffer.alloc(0);
 export function recordBytes(record: OutgoingRecord): number {
   let size = record.value.byteLength;
   if (record.key !== undefined) size += Buffer.byteLength(record.key);
-  for (const name in record.headers) size += Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]!);
+  for (const name in record.headers)
+    size += Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]!);
   return size;
 }
 
