@@ -23,7 +23,7 @@ afterEach(async () => {
 
 async function open(url: string): Promise<StreamDriver> {
   const driver = await kafka().schemes[0]!.create(new URL(url), { name: "test", baseDir: "." });
-  opened.push(driver as StreamDriver);
+  opened.push(driver);
   return driver as StreamDriver;
 }
 
