@@ -69,7 +69,8 @@ export class StateStore<V = unknown> {
     this.#driver = driver;
     this.#codec = options.codec ?? json<V>();
     this.#policy = retryPolicy(options.retry);
-    this.#adapter = options.adapter ?? driver.constructor.name;
+    const className = (driver as { constructor?: { name?: string } }).constructor?.name;
+    this.#adapter = options.adapter ?? (className && className !== "Object" ? className : "(unnamed)");
     this.#concurrency = options.concurrency ?? 4;
   }
 
