@@ -28,20 +28,29 @@ export type Reply =
  * Reads the whole request body. A body over `limit` bytes is read to its end and
  * discarded (so the client sees the 413 instead of a reset connection), then refused.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const chunks: Buffer[] = [];
   let size = 0;
   let over = declared > limit;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) over = true;
-    if (!over) chunks.push(chunk);
-  }
-  if (over) {
-    throw new HttpError(413, `request body exceeds the ${limit}-byte limit; send fewer rows per request`);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  // Events rather than an async iterator: this runs once per request on the hot path.
+  return new Promise((resolve, reject) => {
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      if (!over) chunks.push(chunk);
+    });
+    req.once("error", reject);
+    req.once("end", () => {
+      if (over) {
+        reject(
+          new HttpError(413, `request body exceeds the ${limit}-byte limit; send fewer rows per request`),
+        );
+      } else {
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      }
+    });
+  });
 }
 
 /** Parses a JSON body, answering 400 with the parser's reason when it is malformed. */

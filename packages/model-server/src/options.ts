@@ -63,7 +63,7 @@ export function resolveOptions(path: string, options: ServeModelOptions): Resolv
     name: options.name ?? basename(path, extname(path)),
     version: options.version ?? "1",
     maxBatch: options.maxBatch ?? 64,
-    maxDelayMs: options.maxDelayMs ?? 2,
+    maxDelayMs: options.maxDelayMs ?? 0,
     maxQueue: options.maxQueue ?? 1024,
     maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
     azureKey: options.azureKey === "" ? undefined : options.azureKey,

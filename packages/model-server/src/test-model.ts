@@ -58,11 +58,18 @@ export interface TestModelOptions {
   bias?: number;
   /** Also expose the pre-sigmoid `logits` as a second output. Default false. */
   withLogits?: boolean;
+  /**
+   * Widths of hidden ReLU layers before the logistic output, turning the model into a
+   * small multilayer perceptron with fixed pseudo-random weights (for benchmarks that
+   * need inference to cost something). Default none. `weights` then applies to nothing.
+   */
+  hidden?: readonly number[];
 }
 
 /**
  * Builds a logistic-regression ONNX model: input `features` float32 `[N, F]`,
- * output `probability` float32 `[N, 1]` (and `logits` `[N, 1]` when asked).
+ * output `probability` float32 `[N, 1]` (and `logits` `[N, 1]` when asked);
+ * with `hidden`, a multilayer perceptron with the same input and outputs.
  */
 export function logisticRegressionModel(options: TestModelOptions = {}): Uint8Array {
   const features = options.features ?? 10;
@@ -80,26 +87,60 @@ export function logisticRegressionModel(options: TestModelOptions = {}): Uint8Ar
   });
   const outputs = [tensorInfo("probability", 1)];
   if (options.withLogits === true) outputs.push(tensorInfo("logits", 1));
+  const nodes: object[] = [];
+  const initializers: object[] = [];
+  // Each layer is MatMul + Add; hidden layers add a Relu. The last layer's sum is `logits`.
+  const widths = [...(options.hidden ?? []), 1];
+  let previous = "features";
+  let width = features;
+  widths.forEach((out, layer) => {
+    const last = layer === widths.length - 1;
+    const w = `W${layer}`;
+    const b = `B${layer}`;
+    const sum = last ? "logits" : `h${layer}`;
+    const values = last && widths.length === 1 ? [...weights] : pseudoRandom(width * out, layer);
+    initializers.push(
+      { name: w, dims: [width, out], data_type: FLOAT, float_data: values },
+      {
+        name: b,
+        dims: [out],
+        data_type: FLOAT,
+        float_data: last ? [options.bias ?? 0] : pseudoRandom(out, layer + 99),
+      },
+    );
+    nodes.push(
+      { op_type: "MatMul", name: `matmul${layer}`, input: [previous, w], output: [`${sum}_xw`] },
+      { op_type: "Add", name: `add${layer}`, input: [`${sum}_xw`, b], output: [sum] },
+    );
+    if (!last) nodes.push({ op_type: "Relu", name: `relu${layer}`, input: [sum], output: [`${sum}_relu`] });
+    previous = last ? sum : `${sum}_relu`;
+    width = out;
+  });
+  nodes.push({ op_type: "Sigmoid", name: "sigmoid", input: ["logits"], output: ["probability"] });
   const message = Model.fromObject({
     ir_version: 8,
     producer_name: "switchyard",
     opset_import: [{ domain: "", version: 13 }],
     graph: {
       name: "logistic_regression",
-      node: [
-        { op_type: "MatMul", name: "matmul", input: ["features", "W"], output: ["xw"] },
-        { op_type: "Add", name: "add", input: ["xw", "B"], output: ["logits"] },
-        { op_type: "Sigmoid", name: "sigmoid", input: ["logits"], output: ["probability"] },
-      ],
-      initializer: [
-        { name: "W", dims: [features, 1], data_type: FLOAT, float_data: [...weights] },
-        { name: "B", dims: [1], data_type: FLOAT, float_data: [options.bias ?? 0] },
-      ],
+      node: nodes,
+      initializer: initializers,
       input: [tensorInfo("features", features)],
       output: outputs,
     },
   });
   return Model.encode(message).finish();
+}
+
+/** Small deterministic weights in [-0.05, 0.05), different per `seed`. */
+function pseudoRandom(count: number, seed: number): number[] {
+  const out = new Array<number>(count);
+  let state = (seed + 1) * 2654435761;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    out[i] = (state / 2147483648 - 0.5) * 0.1;
+  }
+  return out;
 }
 
 /** Writes `logisticRegressionModel(options)` to `path` and returns the path. */
