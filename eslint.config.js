@@ -26,7 +26,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-return": "off",
       "no-restricted-syntax": [
         "error",
-        { selector: "ExportAllDeclaration", message: "Re-export by name so each index.ts spells out the public surface." },
+        {
+          selector: "ExportAllDeclaration",
+          message: "Re-export by name so each index.ts spells out the public surface.",
+        },
       ],
     },
   },

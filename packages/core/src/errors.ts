@@ -76,8 +76,7 @@ export function isAbort(err: unknown): boolean {
   return (
     typeof err === "object" &&
     err !== null &&
-    ((err as { name?: unknown }).name === "AbortError" ||
-      (err as { code?: unknown }).code === "ABORT_ERR")
+    ((err as { name?: unknown }).name === "AbortError" || (err as { code?: unknown }).code === "ABORT_ERR")
   );
 }
 

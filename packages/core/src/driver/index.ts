@@ -11,13 +11,7 @@ export type {
 } from "./capabilities.js";
 export type { ModelDriver } from "./model.js";
 export type { Headers, IncomingRecord, OutgoingRecord, Position, SendResult } from "./record.js";
-export type {
-  StateEntry,
-  StateIncrement,
-  StateStoreDriver,
-  StateWrite,
-  StateWriteResult,
-} from "./state.js";
+export type { StateEntry, StateIncrement, StateStoreDriver, StateWrite, StateWriteResult } from "./state.js";
 export type {
   AssignmentChange,
   ConsumerDriver,
@@ -26,5 +20,7 @@ export type {
   StreamDriver,
 } from "./stream.js";
 export type { Point, TimeSeriesDriver } from "./timeseries.js";
+export { logisticRegressionOnnx, writeLogisticRegressionOnnx } from "../embedded/onnx-fixture.js";
+export type { LinearModelOptions } from "../embedded/onnx-fixture.js";
 export { ERROR_CODES, SwitchyardError, codeOf, isAbort, isRetryable, wrapError } from "../errors.js";
 export type { ErrorCode } from "../errors.js";

@@ -4,10 +4,7 @@ import type { IncomingRecord, OutgoingRecord, Position, SendResult } from "./rec
 
 /** Where a new consumer group starts reading when it has no committed position. */
 export type StartPosition =
-  | "earliest"
-  | "latest"
-  | { timestamp: number }
-  | { offsets: Record<string, string> };
+  "earliest" | "latest" | { timestamp: number } | { offsets: Record<string, string> };
 
 /** Options core passes to {@link StreamDriver.openConsumer}. */
 export interface ConsumerOptions {
