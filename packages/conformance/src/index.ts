@@ -7,4 +7,5 @@ export { runStateStoreConformance } from "./state-store.js";
 export { runModelConformance } from "./model.js";
 export { runTimeSeriesConformance } from "./time-series.js";
 export type { DriverHarness, ModelHarness, StateStoreHarness, TimeSeriesHarness } from "./harness.js";
-// streams (section: stream)
+export { runStreamConformance } from "./stream.js";
+export type { StreamHarness, StreamUnderTest } from "./stream-harness.js";
