@@ -68,6 +68,13 @@ export { DEFAULT_PROFILE, defineConfig } from "./config/types.js";
 export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } from "./config/types.js";
 
 // embedded adapters (section: embedded)
+export { embedded } from "./embedded/adapter.js";
+export type { EmbeddedOptions } from "./embedded/adapter.js";
+export { functionModel } from "./embedded/function-model.js";
+export type { FunctionModelOptions } from "./embedded/function-model.js";
+export { resetMemoryStreams } from "./embedded/memory-log.js";
+export { resetMemoryStateStores } from "./embedded/memory-state.js";
+export { resetMemoryTimeSeries } from "./embedded/memory-timeseries.js";
 
 // HTTP model adapters (section: http-models)
 export { httpModels } from "./http-models/adapter.js";
