@@ -41,16 +41,24 @@ export function runCommand(
     const child = spawn(command, args, {
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.timeoutMs ?? 300_000,
     });
+    // Our own timer rather than spawn's `timeout`, which lingers when the command never starts.
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
+    timer.unref();
     let output = "";
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-20_000);
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
-    child.once("error", (err) => resolve({ code: -1, output: `${output}${err.message}` }));
-    child.once("close", (code) => resolve({ code: code ?? -1, output }));
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      resolve({ code: -1, output: `${output}${err.message}` });
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
 
 /** A local process started by {@link spawnService}. */
 export interface ServiceProcess {
@@ -103,7 +103,7 @@ export function spawnService(
     return deadProcess(options.logFile, exited);
   }
   groups.set(pid, scope.getStore());
-  if (!outlive) startWatchdog(pid);
+  if (!outlive) watchGroup(pid, process.pid);
   return {
     pid,
     logFile: options.logFile,
@@ -117,14 +117,36 @@ export function spawnService(
   };
 }
 
-/** Whether any process of group `pgid` is still alive. */
+/** Whether any process of group `pgid` is still alive (zombies waiting to be reaped do not count). */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  return process.platform !== "linux" || liveMembers(pgid) > 0;
+}
+
+/**
+ * Members of group `pgid` that are not zombies, from /proc. Orphaned children
+ * are reaped by PID 1, which in containers can take seconds; until then
+ * `kill(-pgid, 0)` still succeeds.
+ */
+function liveMembers(pgid: number): number {
+  let live = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    // Fields after the parenthesised command name: state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid && fields[0] !== "Z") live += 1;
+  }
+  return live;
 }
 
 /** Stops process group `pgid` (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. */
@@ -177,14 +199,16 @@ function installHandlers(): void {
 }
 
 /**
- * A shell loop, in its own session, that kills the group once this process is
- * gone (even after SIGKILL) and exits by itself when the group ends first.
+ * Starts a watchdog: a shell loop, in its own session, that stops group `pgid`
+ * (SIGTERM, SIGKILL 3 s later) once process `ownerPid` is gone — even when the
+ * owner was killed with SIGKILL — and exits by itself when the group ends first.
  */
-function startWatchdog(pgid: number): void {
+export function watchGroup(pgid: number, ownerPid: number): void {
   const script =
     'while kill -0 "$1" 2>/dev/null && kill -0 "-$2" 2>/dev/null; do sleep 1; done; ' +
-    'kill -0 "-$2" 2>/dev/null || exit 0; kill -TERM "-$2"; sleep 3; kill -KILL "-$2" 2>/dev/null; exit 0';
-  const watchdog = spawn("sh", ["-c", script, "watchdog", String(process.pid), String(pgid)], {
+    'kill -0 "-$2" 2>/dev/null || exit 0; kill -TERM "-$2"; ' +
+    'for _ in 1 2 3 4 5 6; do sleep 0.5; kill -0 "-$2" 2>/dev/null || exit 0; done; kill -KILL "-$2"; exit 0';
+  const watchdog = spawn("sh", ["-c", script, "watchdog", String(ownerPid), String(pgid)], {
     detached: true,
     stdio: "ignore",
   });

@@ -25,6 +25,11 @@ export function redisAnswers(port: number): Promise<boolean> {
 }
 
 async function install(): Promise<Unavailable | undefined> {
+  const configured = process.env.SWITCHYARD_REDIS_SERVER;
+  if (configured !== undefined) {
+    const usable = await runCommand(configured, ["--version"]);
+    return usable.code === 0 ? undefined : { reason: `SWITCHYARD_REDIS_SERVER=${configured} does not run` };
+  }
   if (serverPath() !== undefined) return undefined;
   const systemRedisBefore = await redisAnswers(6379);
   const failed = await aptInstall(["redis-server"]);
