@@ -10,8 +10,8 @@ import { serveModel } from "./server.js";
 const USAGE = `usage: switchyard serve-model <model.onnx> [options]
 
   --port <n>             port (default: $AIP_HTTP_PORT, else 8080)
-  --host <addr>          interface to bind (default 127.0.0.1; 0.0.0.0 in a container)
-  --name <name>          model name in routes (default: file name without .onnx)
+  --host <addr>          interface to bind (default: $SWITCHYARD_HOST, else 127.0.0.1)
+  --name <name>          model name in routes (default: $SWITCHYARD_MODEL_NAME, else file name)
   --max-batch <n>        most rows per session run (default 64; 1 turns batching off)
   --max-delay-ms <n>     longest wait for a batch to fill (default 2)
   --max-queue <n>        queued requests before 503 (default 1024)
@@ -66,11 +66,13 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     path = positionals[0] ?? env.SWITCHYARD_MODEL;
     if (path === undefined || positionals.length > 1) throw new Error("give exactly one model file");
     const azureKey = values["azure-key"] ?? env.SWITCHYARD_AZURE_KEY;
+    const host = values.host ?? env.SWITCHYARD_HOST;
+    const name = values.name ?? env.SWITCHYARD_MODEL_NAME;
     options = {
       env,
       ...num("port", values.port),
-      ...(values.host === undefined ? {} : { host: values.host }),
-      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(host === undefined ? {} : { host }),
+      ...(name === undefined ? {} : { name }),
       ...num("maxBatch", values["max-batch"]),
       ...num("maxDelayMs", values["max-delay-ms"]),
       ...num("maxQueue", values["max-queue"]),
