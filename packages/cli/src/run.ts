@@ -4,6 +4,7 @@ import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { loadPipeline } from "./pipeline-module.js";
 import { PROFILE_OPTIONS, PROFILE_OPTIONS_HELP, openProfile } from "./profile.js";
+import { stopOnSignals } from "./stop-signals.js";
 
 const USAGE = `Usage: switchyard run <pipeline module> [options]
 
@@ -41,22 +42,27 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
     throw new UsageError("missing the pipeline module, e.g. switchyard run ./src/pipeline.ts");
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
-  const { loaded, resolver } = await openProfile(parsed, io);
+  const stop = stopOnSignals((text) => io.stderr(text), io.signal);
   try {
-    const pipeline = await loadPipeline(module, io.cwd);
-    io.stderr(`${pipeline.name}: running on profile "${loaded.profile}" (${loaded.file})\n`);
-    const running = run(pipeline, {
-      resolver,
-      stats: parsed.values.quiet === true ? "off" : "auto",
-      handleSignals: true,
-      ...(io.signal === undefined ? {} : { signal: io.signal }),
-    });
-    const summary = await running.done;
-    if (parsed.values.json === true)
-      io.stdout(`${JSON.stringify({ ...summary, profile: loaded.profile })}\n`);
-    return 0;
+    const { loaded, resolver } = await openProfile(parsed, io);
+    try {
+      const pipeline = await loadPipeline(module, io.cwd);
+      if (stop.signal.aborted) return 130;
+      io.stderr(`${pipeline.name}: running on profile "${loaded.profile}" (${loaded.file})\n`);
+      const running = run(pipeline, {
+        resolver,
+        signal: stop.signal,
+        stats: parsed.values.quiet === true ? "off" : "auto",
+      });
+      const summary = await running.done;
+      if (parsed.values.json === true)
+        io.stdout(`${JSON.stringify({ ...summary, profile: loaded.profile })}\n`);
+      return 0;
+    } finally {
+      await resolver.close();
+    }
   } finally {
-    await resolver.close();
+    stop.detach();
   }
 }
 
