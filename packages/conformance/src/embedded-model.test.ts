@@ -1,18 +1,25 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SwitchyardError } from "@switchyard/core";
+import { pathToFileURL } from "node:url";
+import { embedded } from "@switchyard/core";
+import type { ModelDriver } from "@switchyard/core/driver";
 import { afterAll, beforeAll } from "vitest";
-import { functionModel } from "../../core/src/embedded/function-model.js";
 import { writeLogisticRegressionOnnx } from "../../core/src/embedded/onnx-fixture.js";
-import { onnxModel } from "../../core/src/embedded/onnx-model.js";
 import { runModelConformance } from "./model.js";
 
+const onnx = embedded().schemes.find((s) => s.kind === "model" && s.scheme === "onnx")!;
+const open = async (file: string) =>
+  (await onnx.create(new URL(`onnx:${pathToFileURL(join(dir, file)).pathname}`), {
+    name: "conformance",
+    baseDir: dir,
+  })) as ModelDriver;
 const inputs = [
   [1, 0, 3],
   [0, 2, 0],
   [-1, 0.5, 2],
 ];
+
 let dir = "";
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "switchyard-model-"));
@@ -21,23 +28,10 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 runModelConformance({
-  name: "onnx",
-  create: () => onnxModel(join(dir, "model.onnx")),
-  createMissing: () => onnxModel(join(dir, "missing.onnx")),
+  name: "onnx:",
+  create: () => open("model.onnx"),
+  createMissing: () => open("missing.onnx"),
   inputs,
   badInput: [1, 2],
   same: (a, b) => Math.abs(Number(a) - Number(b)) < 1e-6,
-});
-
-runModelConformance({
-  name: "function",
-  create: async () =>
-    functionModel((rows: number[][]) =>
-      rows.map((row) => {
-        if (row.length !== 3) throw new SwitchyardError("InvalidArgument", "expected 3 features");
-        return row[0]! - row[1]! * 2 + row[2]! * 3;
-      }),
-    ),
-  inputs,
-  badInput: [1, 2],
 });

@@ -1,9 +1,16 @@
-import { memoryStateStore } from "../../core/src/embedded/memory-state.js";
+import { embedded } from "@switchyard/core";
+import type { StateStoreDriver } from "@switchyard/core/driver";
 import { uniqueName } from "./fixtures.js";
 import { runStateStoreConformance } from "./state-store.js";
 
+const memory = embedded().schemes.find((s) => s.kind === "state" && s.scheme === "memory")!;
+
 runStateStoreConformance({
-  name: "memory",
+  name: "memory://",
   capabilities: { cas: true, ttl: true, increment: true },
-  create: async () => memoryStateStore(uniqueName("state")),
+  create: async () =>
+    (await memory.create(new URL(`memory://${uniqueName("state")}`), {
+      name: "conformance",
+      baseDir: process.cwd(),
+    })) as StateStoreDriver,
 });
