@@ -41,6 +41,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!over) chunks.push(chunk);
     });
     req.once("error", reject);
+    // A client that disconnects mid-body never sends "end"; settle so the request is not counted in flight forever.
+    req.once("close", () =>
+      reject(new HttpError(400, "the client closed the connection before the body ended")),
+    );
     req.once("end", () => {
       if (over) {
         reject(

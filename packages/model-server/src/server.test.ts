@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchyardError } from "@switchyard/core/driver";
@@ -25,6 +26,24 @@ describe("serveModel", () => {
     const wrong = await fetch(`${server.url}/v2/models/fraud/infer`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST");
+    expect((await fetch(`${server.url}/v2/models/%E0%A4%A/ready`)).status).toBe(400);
+    expect((await fetch(`${server.url}/v2/models/fraud/ready`)).status).toBe(200);
+  });
+
+  it("forgets a request whose client disconnects mid-body", async () => {
+    server = await startFixture();
+    const socket = connect(server.port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write('POST /v2/models/fraud/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"inputs"');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    let gauge = "";
+    for (let i = 0; i < 50 && gauge !== "1"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      gauge = /switchyard_model_inflight_requests (\d+)/.exec(text)?.[1] ?? "";
+    }
+    expect(gauge).toBe("1");
   });
 
   it("refuses a body over the limit with 413 and keeps serving", async () => {

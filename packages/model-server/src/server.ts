@@ -66,10 +66,11 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inflight++;
     const path = (req.url ?? "/").split("?", 1)[0]!;
-    const found = match(routes, req.method ?? "GET", path);
-    const routeName = found !== undefined && "route" in found ? found.route.name : "unmatched";
+    let routeName = "unmatched";
     let reply: Reply;
     try {
+      const found = match(routes, req.method ?? "GET", path);
+      if (found !== undefined && "route" in found) routeName = found.route.name;
       if (found === undefined) throw new HttpError(404, `no route for ${req.method} ${path}`);
       if ("allowed" in found) {
         throw new HttpError(405, `${req.method} is not allowed on ${path}`, {
@@ -103,14 +104,21 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch(() => res.destroy());
   });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(resolved.port, resolved.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await model.session.release();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const host = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
 
