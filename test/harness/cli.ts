@@ -54,6 +54,12 @@ async function up(names: readonly string[]): Promise<number> {
   const run = await startServices(toStart, { backend: "local" });
   for (const service of run.started) {
     const { processGroups, runDirs } = resourcesOf(service.name);
+    if (processGroups.length === 0) {
+      // Only processes started with spawnService can be found again by `down`.
+      console.error(`emulators: ${service.name} does not start through spawnService, so it cannot stay up`);
+      await service.stop();
+      continue;
+    }
     state.services[service.name] = {
       env: service.env,
       processGroups,
