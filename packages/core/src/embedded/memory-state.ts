@@ -8,16 +8,18 @@ import type {
   StateWrite,
   StateWriteResult,
 } from "../driver/state.js";
+import { decimalBytes, parseDecimal } from "./decimal-text.js";
 
 /** Expired entries are swept at most this often (by the store's clock); reads drop them anyway. */
 const SWEEP_INTERVAL_MS = 1000;
-const DECIMAL = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 interface StoredEntry {
-  value: Uint8Array;
-  version: string;
+  /** The stored bytes; for a counter, built from `counter` when first read. */
+  value: Uint8Array | undefined;
+  /** The number a counter holds (or the value's bytes spell, once parsed). */
+  counter: number | undefined;
+  /** The version, kept as a number until someone reads it. */
+  version: number;
   /** Clock time at which the entry expires; `Infinity` for never. */
   expiresAt: number;
 }
@@ -67,7 +69,9 @@ export class MemoryStateStore implements StateStoreDriver {
     const now = this.now();
     return keys.map((key) => {
       const entry = this.live(key, now);
-      return entry === undefined ? undefined : { key, value: entry.value, version: entry.version };
+      if (entry === undefined) return undefined;
+      entry.value ??= decimalBytes(entry.counter!);
+      return { key, value: entry.value, version: String(entry.version) };
     });
   }
 
@@ -77,13 +81,19 @@ export class MemoryStateStore implements StateStoreDriver {
     const now = this.now();
     const results = writes.map((write): StateWriteResult => {
       const current = this.live(write.key, now);
-      if (write.ifVersion !== undefined && (current?.version ?? null) !== write.ifVersion) {
-        return { ok: false, code: "FailedPrecondition" };
+      if (write.ifVersion !== undefined) {
+        const currentVersion = current === undefined ? null : String(current.version);
+        if (currentVersion !== write.ifVersion) return { ok: false, code: "FailedPrecondition" };
       }
-      const version = this.nextVersion();
+      const version = ++this.table.lastVersion;
       const expiresAt = write.ttlMs === undefined ? Number.POSITIVE_INFINITY : now + write.ttlMs;
-      this.table.entries.set(write.key, { value: write.value.slice(), version, expiresAt });
-      return { ok: true, version };
+      this.table.entries.set(write.key, {
+        value: write.value.slice(),
+        counter: undefined,
+        version,
+        expiresAt,
+      });
+      return { ok: true, version: String(version) };
     });
     this.sweep(now);
     return results;
@@ -102,21 +112,33 @@ export class MemoryStateStore implements StateStoreDriver {
   async increment(increments: StateIncrement[], signal: AbortSignal): Promise<number[]> {
     this.check(increments.length, signal);
     const now = this.now();
-    const counters = new Map<string, { value: number; expiresAt: number }>();
-    const results = increments.map(({ key, by, ttlMs }) => {
+    // Check everything first, so a bad increment leaves the whole batch unapplied.
+    const found = new Array<StoredEntry | undefined>(increments.length);
+    for (let i = 0; i < increments.length; i++) {
+      const { key, by, ttlMs } = increments[i]!;
       if (!Number.isFinite(by)) {
         throw new SwitchyardError("InvalidArgument", `increment of "${key}" by ${by}: pass a finite number`);
       }
       checkTtl(ttlMs, key);
-      const counter = counters.get(key) ?? this.counter(key, now);
-      counter.value += by;
-      if (ttlMs !== undefined) counter.expiresAt = now + ttlMs;
-      counters.set(key, counter);
-      return counter.value;
-    });
-    for (const [key, { value, expiresAt }] of counters) {
-      const entry = { value: encoder.encode(String(value)), version: this.nextVersion(), expiresAt };
-      this.table.entries.set(key, entry);
+      const entry = (found[i] = this.live(key, now));
+      if (entry !== undefined && entry.counter === undefined)
+        entry.counter = this.parseCounter(key, entry.value!);
+    }
+    const results = new Array<number>(increments.length);
+    for (let i = 0; i < increments.length; i++) {
+      const { key, by, ttlMs } = increments[i]!;
+      // A key absent at first may have been created by an earlier increment of this batch.
+      let entry = found[i] ?? this.table.entries.get(key);
+      if (entry === undefined) {
+        entry = { value: undefined, counter: 0, version: 0, expiresAt: Number.POSITIVE_INFINITY };
+        this.table.entries.set(key, entry);
+      }
+      // Entries are never handed out, so updating one in place is a new write with a new version.
+      entry.counter! += by;
+      entry.value = undefined;
+      entry.version = ++this.table.lastVersion;
+      if (ttlMs !== undefined) entry.expiresAt = now + ttlMs;
+      results[i] = entry.counter!;
     }
     this.sweep(now);
     return results;
@@ -139,17 +161,15 @@ export class MemoryStateStore implements StateStoreDriver {
     this.closed = true;
   }
 
-  private counter(key: string, now: number): { value: number; expiresAt: number } {
-    const entry = this.live(key, now);
-    if (entry === undefined) return { value: 0, expiresAt: Number.POSITIVE_INFINITY };
-    const text = decoder.decode(entry.value);
-    if (!DECIMAL.test(text)) {
+  private parseCounter(key: string, value: Uint8Array): number {
+    const counter = parseDecimal(value);
+    if (counter === undefined) {
       throw new SwitchyardError(
         "FailedPrecondition",
         `memory state "${this.name}": cannot increment "${key}", it holds a value that is not a decimal number`,
       );
     }
-    return { value: Number(text), expiresAt: entry.expiresAt };
+    return counter;
   }
 
   private live(key: string, now: number): StoredEntry | undefined {
@@ -157,10 +177,6 @@ export class MemoryStateStore implements StateStoreDriver {
     if (entry === undefined || entry.expiresAt > now) return entry;
     this.table.entries.delete(key);
     return undefined;
-  }
-
-  private nextVersion(): string {
-    return String(++this.table.lastVersion);
   }
 
   private sweep(now: number): void {
