@@ -2,15 +2,23 @@
  * The hand-written batched fraud loop: the same work as the fraud pipeline with
  * no runtime around it (BASELINES.md, "a hand-written batched fraud loop").
  * Per batch of pre-encoded records: decode each with the same Avro codec (bad
- * bytes set aside as dead letters), update the same per-card rolling state
- * (same keys and counters, in plain Maps) and fill one Float32Array of
- * features, score it with one `session.run`, JSON-encode the alerts with the
- * same codec, and build one time-series point per record.
+ * bytes set aside as dead letters), compute the same per-card features with the
+ * same state updates, score the batch with one `session.run`, JSON-encode the
+ * alerts with the same codec, and build one time-series point per record.
+ *
+ * State goes either through the embedded `memory://` state driver, called
+ * directly with the same keys, counters and JSON profiles as the pipeline
+ * (`driver`, the benchmark's baseline), or through plain Maps (`map`, the
+ * ceiling without any state store).
  */
-import type { Point } from "@switchyard/core/driver";
-import { avro, json } from "@switchyard/core";
+import type { IncrementEntry } from "@switchyard/core";
+import { ResourceResolver, SchemeRegistry, avro, embedded, json } from "@switchyard/core";
+import type { Point, StateStoreDriver } from "@switchyard/core/driver";
 import ort from "onnxruntime-node";
 import { CardStateMap } from "../examples/fraud-detection/src/card-state.js";
+import type { CardStateAccess, FeaturedTransaction } from "../examples/fraud-detection/src/enrich.js";
+import { cardFeatures } from "../examples/fraud-detection/src/enrich.js";
+import type { CardProfile } from "../examples/fraud-detection/src/features.js";
 import { FEATURE_COUNT, writeFeatures } from "../examples/fraud-detection/src/features.js";
 import { MODEL_PATH } from "../examples/fraud-detection/src/model-card.js";
 import type { Transaction } from "../examples/fraud-detection/src/schema.js";
@@ -32,22 +40,38 @@ export interface FraudLoopResult {
   elapsedMs: number;
 }
 
-/** Loads the fraud model into an ONNX Runtime session, as the `onnx:` model adapter does. */
-export function openFraudModel(): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(MODEL_PATH, { intraOpNumThreads: 1 });
+/** Options of {@link runFraudLoop}. */
+export interface FraudLoopOptions {
+  /** Where card state lives: the embedded state driver (`driver`) or plain Maps (`map`). Default `driver`. */
+  state?: "driver" | "map";
+  /** Records per batch. Default 1024, the runtime's default. */
+  batchSize?: number;
 }
 
-/** Runs the loop once over `payloads` in batches of `batchSize` (default 1024). */
+/** Loads the fraud model into an ONNX Runtime session, as the `onnx:` model adapter does. */
+export function openFraudModel(): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(MODEL_PATH);
+}
+
+let passes = 0;
+
+/** Runs the loop once over `payloads`. */
 export async function runFraudLoop(
   payloads: readonly Uint8Array[],
   session: ort.InferenceSession,
-  batchSize = 1024,
+  options: FraudLoopOptions = {},
 ): Promise<FraudLoopResult> {
+  const batchSize = options.batchSize ?? 1024;
+  const resolver = new ResourceResolver(
+    { profiles: { loop: { state: { features: `memory://fraud-loop-${++passes}` } } } },
+    "loop",
+    { registry: new SchemeRegistry([], { builtIns: [embedded()] }) },
+  );
+  const features = options.state === "map" ? mapFeatures() : driverFeatures(await resolver.open("state", "features"));
   const started = performance.now();
   const codec = avro<Transaction>(transactionSchema);
-  const alertCodec = json();
-  const state = new CardStateMap();
-  const features = new Float32Array(batchSize * FEATURE_COUNT);
+  const alertCodec = json<ScoredTransaction>();
+  const matrix = new Float32Array(batchSize * FEATURE_COUNT);
   const input = session.inputNames[0]!;
   const output = session.outputNames[0]!;
   let alerts = 0;
@@ -64,33 +88,59 @@ export async function runFraudLoop(
         dead.push(payloads[i]!);
       }
     }
-    for (let j = 0; j < txs.length; j++) {
-      const tx = txs[j]!;
-      const { profile, window } = state.observe(tx);
-      writeFeatures(tx, profile, window, features, j * FEATURE_COUNT);
-    }
-    const tensor = new ort.Tensor("float32", features.subarray(0, txs.length * FEATURE_COUNT), [
-      txs.length,
-      FEATURE_COUNT,
-    ]);
-    const result = await session.run({ [input]: tensor });
-    const scores = result[output]!.data as Float32Array;
+    const featured = await features(txs);
+    for (let j = 0; j < featured.length; j++) matrix.set(featured[j]!.features, j * FEATURE_COUNT);
+    const rows = txs.length;
+    const tensor = new ort.Tensor("float32", matrix.subarray(0, rows * FEATURE_COUNT), [rows, FEATURE_COUNT]);
+    const scores = (await session.run({ [input]: tensor }))[output]!.data as Float32Array;
     const alertBytes: Uint8Array[] = [];
     const batchPoints: Point[] = [];
-    for (let j = 0; j < txs.length; j++) {
+    for (let j = 0; j < rows; j++) {
       const scored: ScoredTransaction = { ...txs[j]!, score: scores[j]! };
       if (isAlert(scored)) alertBytes.push(alertCodec.encode(scored));
       const p = scorePoint(scored);
-      batchPoints.push({
-        measurement: "fraud_scores",
-        tags: p.tags ?? {},
-        fields: p.fields,
-        time: p.time ?? scored.ts,
-      });
+      batchPoints.push({ measurement: "fraud_scores", tags: p.tags ?? {}, fields: p.fields, time: p.time ?? scored.ts });
     }
     alerts += alertBytes.length;
     deadLetters += dead.length;
     points += batchPoints.length;
   }
-  return { events: payloads.length, alerts, deadLetters, points, elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  await resolver.close();
+  return { events: payloads.length, alerts, deadLetters, points, elapsedMs };
+}
+
+type FeatureStep = (batch: Transaction[]) => Promise<FeaturedTransaction[]>;
+
+/** Features through the state driver itself: the pipeline's calls, minus the StateStore around them. */
+function driverFeatures(driver: StateStoreDriver): FeatureStep {
+  const signal = new AbortController().signal;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const state: CardStateAccess = {
+    async getMany(keys) {
+      const entries = await driver.get([...keys], signal);
+      return entries.map((e) => (e === undefined ? undefined : (JSON.parse(decoder.decode(e.value)) as CardProfile | number)));
+    },
+    incrementMany: (entries: readonly IncrementEntry[]) => driver.increment!([...entries], signal),
+    putMany: (entries) =>
+      driver.put(
+        entries.map((e) => ({ key: e.key, value: encoder.encode(JSON.stringify(e.value)), ttlMs: e.ttlMs })),
+        signal,
+      ),
+  };
+  return (batch) => cardFeatures(batch, state);
+}
+
+/** Features from plain Maps: no store at all. */
+function mapFeatures(): FeatureStep {
+  const cards = new CardStateMap();
+  return async (batch) => {
+    const matrix = new Float32Array(batch.length * FEATURE_COUNT);
+    return batch.map((tx, i) => {
+      const { profile, window } = cards.observe(tx);
+      writeFeatures(tx, profile, window, matrix, i * FEATURE_COUNT);
+      return { tx, features: matrix.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT) };
+    });
+  };
 }

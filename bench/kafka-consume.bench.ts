@@ -19,11 +19,18 @@ const group = () => `consume-${process.pid}-${groups++}`;
 async function fill(brokers: string, topic: string, count: number): Promise<void> {
   await createTopic(brokers, topic, 4);
   const producer = new Producer({ clientId: "bench", bootstrapBrokers: [brokers], idempotent: true });
-  const header = new Map([[Buffer.from("traceparent"), Buffer.from("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]]);
+  const header = new Map([
+    [Buffer.from("traceparent"), Buffer.from("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")],
+  ]);
   for (let from = 0; from < count; from += 2000) {
     const messages = [];
     for (let i = from; i < Math.min(count, from + 2000); i++) {
-      messages.push({ topic, key: Buffer.from(`key-${i % 1000}`), value: Buffer.alloc(100, i % 256), headers: header });
+      messages.push({
+        topic,
+        key: Buffer.from(`key-${i % 1000}`),
+        value: Buffer.alloc(100, i % 256),
+        headers: header,
+      });
     }
     await producer.send({ messages, acks: ProduceAcks.ALL });
   }
@@ -49,7 +56,12 @@ async function viaAdapter(stream: KafkaStream, count: number): Promise<number> {
 
 async function viaClient(brokers: string, topic: string, count: number): Promise<number> {
   const started = performance.now();
-  const consumer = new Consumer({ clientId: "bench", groupId: group(), bootstrapBrokers: [brokers], autocommit: false });
+  const consumer = new Consumer({
+    clientId: "bench",
+    groupId: group(),
+    bootstrapBrokers: [brokers],
+    autocommit: false,
+  });
   const messages = await consumer.consume({ topics: [topic], mode: "earliest" });
   let seen = 0;
   let bytes = 0;

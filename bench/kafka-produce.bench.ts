@@ -57,7 +57,12 @@ async function viaClient(brokers: string, records: OutgoingRecord[]): Promise<nu
     const messages = [];
     for (let i = from; i < Math.min(records.length, from + BATCH); i++) {
       const r = records[i]!;
-      messages.push({ topic, key: Buffer.from(r.key!), value: r.value as Buffer, timestamp: BigInt(r.timestamp) });
+      messages.push({
+        topic,
+        key: Buffer.from(r.key!),
+        value: r.value as Buffer,
+        timestamp: BigInt(r.timestamp),
+      });
     }
     await producer.send({ messages, acks: ProduceAcks.ALL });
   }
@@ -93,7 +98,9 @@ export default async function run(args: string[]): Promise<BenchResult> {
     for (let i = 0; i < 3; i++) {
       concurrent.push(await viaAdapter(brokers, records, 4));
       ceiling.push(await producerPerformance(brokers, await freshTopic(brokers, "jvm"), count, 100));
-      console.error(`reference ${i + 1}/3: adapter ×4 in flight ${Math.round(concurrent[i]!)}, ProducerPerformance ${Math.round(ceiling[i]!)}`);
+      console.error(
+        `reference ${i + 1}/3: adapter ×4 in flight ${Math.round(concurrent[i]!)}, ProducerPerformance ${Math.round(ceiling[i]!)}`,
+      );
     }
     const jvm = median(ceiling);
     result.extra = {

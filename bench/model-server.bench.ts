@@ -126,7 +126,7 @@ async function startServer(
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     lines.once("line", (line) => resolve(Number(line)));
     child.once("exit", (code) => reject(new Error(`model server exited with ${code}`)));

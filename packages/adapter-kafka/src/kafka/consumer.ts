@@ -8,15 +8,14 @@ import type {
 } from "@switchyard/core/driver";
 import { baseOptions, partitionCount, withDeadline } from "./client.js";
 import type { KafkaStreamOptions } from "./options.js";
-import { startOffsets } from "./start.js";
-import { appendRecords } from "./transform.js";
+import { logBounds, startOffsets } from "./start.js";
+import { fetchOnce } from "./fetch.js";
 
 type Listener = (change: AssignmentChange) => Promise<void>;
 type ApiCallback = (err: Error | null, api?: (...args: unknown[]) => void) => void;
 
 const MIN_FETCH_BYTES = 64 * 1024;
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
-const FETCH_WAIT_MS = 500;
 
 /**
  * One member of a Kafka consumer group on one topic. The group protocol (join,
@@ -172,7 +171,7 @@ export class KafkaConsumer implements ConsumerDriver {
     }
   }
 
-  /** One fetch from every leader of an owned partition, appended to the buffer if the assignment still holds. */
+  /** One fetch round for the owned partitions; its records join the buffer if the assignment still holds. */
   private async fetch(): Promise<void> {
     const epoch = this.epoch;
     const topic = this.options.topic;
@@ -182,55 +181,28 @@ export class KafkaConsumer implements ConsumerDriver {
       if (epoch !== this.epoch) return;
       for (const [p, offset] of found) this.positions.set(p, offset);
     }
-    const metadata = await this.consumer.metadata({ topics: [topic] });
-    const info = metadata.topics.get(topic);
-    if (info === undefined || epoch !== this.epoch) return;
+    // Rotate which partition the broker fills first, so none starves.
+    const owned = this.owned;
+    const first = this.rotation++ % owned.length;
+    const order = owned.slice(first).concat(owned.slice(0, first));
+    const positions = order.map((p): [number, number] => [p, this.positions.get(p)!]);
     const bytes = Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, this.wanted * this.recordBytes));
-    const byLeader = new Map<number, { partition: number; fetchOffset: bigint }[]>();
-    const order = this.owned.slice(this.rotation % this.owned.length).concat(this.owned);
-    this.rotation++;
-    for (const partition of order.slice(0, this.owned.length)) {
-      const leader = info.partitions[partition]?.leader ?? -1;
-      const list = byLeader.get(leader) ?? [];
-      list.push({ partition, fetchOffset: BigInt(this.positions.get(partition)!) });
-      byLeader.set(leader, list);
-    }
-    const responses = await Promise.all(
-      [...byLeader].map(([node, partitions]) =>
-        this.consumer.fetch({
-          node,
-          maxWaitTime: FETCH_WAIT_MS,
-          minBytes: 1,
-          maxBytes: bytes,
-          topics: [
-            {
-              topicId: info.id,
-              partitions: partitions.map((p) => ({
-                ...p,
-                partitionMaxBytes: bytes,
-                currentLeaderEpoch: -1,
-                lastFetchedEpoch: -1,
-              })),
-            },
-          ],
-        }),
-      ),
-    );
+    const fetched = await fetchOnce(this.consumer, topic, positions, bytes);
     if (epoch !== this.epoch) return;
-    const before = this.buffer.length;
-    let received = 0;
-    for (const response of responses) {
-      for (const t of response.responses) {
-        for (const p of t.partitions) {
-          const from = this.positions.get(p.partitionIndex);
-          if (p.records === undefined || from === undefined) continue;
-          for (const batch of p.records) received += batch.length;
-          this.positions.set(p.partitionIndex, appendRecords(p.records, p.partitionIndex, from, this.buffer));
-        }
+    if (fetched === undefined) {
+      // Out of the log: move to the nearest end, as Kafka's auto.offset.reset does.
+      const bounds = await logBounds(this.consumer, topic, owned);
+      if (epoch !== this.epoch) return;
+      for (const [p, [low, high]] of bounds) {
+        const at = this.positions.get(p);
+        if (at !== undefined) this.positions.set(p, Math.min(Math.max(at, low), high));
       }
+      return;
     }
-    const count = this.buffer.length - before;
-    if (count > 0) this.recordBytes = Math.max(16, Math.ceil(received / count));
+    for (const [p, next] of fetched.next) this.positions.set(p, next);
+    for (const r of fetched.records) this.buffer.push(r);
+    if (fetched.records.length > 0)
+      this.recordBytes = Math.max(16, Math.ceil(fetched.bytes / fetched.records.length));
   }
 
   async commit(positions: Position[]): Promise<void> {

@@ -20,6 +20,17 @@ async function offsetsAt(
   return partitions.map((p) => list[p]);
 }
 
+/** The first and the next-to-be-written offset of each partition. */
+export async function logBounds(
+  consumer: Consumer,
+  topic: string,
+  partitions: number[],
+): Promise<Map<number, [number, number]>> {
+  const earliest = await offsetsAt(consumer, topic, partitions, EARLIEST);
+  const latest = await offsetsAt(consumer, topic, partitions, LATEST);
+  return new Map(partitions.map((p, i) => [p, [Number(earliest[i] ?? 0n), Number(latest[i] ?? 0n)]]));
+}
+
 /**
  * Where each newly assigned partition starts: the group's committed position if
  * it has one, else the subscription's start (earliest, latest, the first record
