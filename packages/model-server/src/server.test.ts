@@ -128,6 +128,14 @@ describe("serveModel", () => {
     }
   });
 
+  it("names the port when it is already in use", async () => {
+    server = await startFixture();
+    await expect(startFixture({ port: server.port })).rejects.toMatchObject({
+      code: "Unavailable",
+      message: expect.stringContaining(`${server.port} is in use`),
+    });
+  });
+
   it("refuses invalid options before loading anything", async () => {
     await expect(serveModel("x.onnx", { maxBatch: 0 })).rejects.toMatchObject({
       code: "InvalidArgument",

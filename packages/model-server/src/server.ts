@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SwitchyardError } from "@switchyard/core/driver";
 import { Batcher, type BatcherStats } from "./batcher.js";
 import { HttpError, parseJson, readBody, type Reply } from "./http.js";
 import { ServerMetrics } from "./metrics.js";
@@ -117,7 +118,17 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
     });
   } catch (err) {
     await model.session.release();
-    throw err;
+    const reason =
+      (err as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? "is in use; pass another port"
+        : "cannot be bound";
+    throw new SwitchyardError(
+      "Unavailable",
+      `${resolved.host}:${resolved.port} ${reason}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const port = (server.address() as AddressInfo).port;
   const host = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
