@@ -127,11 +127,33 @@ describeService("redis", "RedisStateStore", (env) => {
     expect(await store.increment([{ key: "n", by: 1 }], signal)).toEqual([1]);
   });
 
-  it("refuses to increment a value that is not a number, as FailedPrecondition", async () => {
+  it("refuses to increment a value that is not a number, as FailedPrecondition, and applies none of the batch", async () => {
     const { store } = open();
     await store.put([{ key: "word", value: bytes("hello") }], signal);
-    const failure = await store.increment([{ key: "word", by: 1 }], signal).catch((err: unknown) => err);
+    const failure = await store
+      .increment(
+        [
+          { key: "n", by: 1 },
+          { key: "word", by: 1 },
+        ],
+        signal,
+      )
+      .catch((err: unknown) => err);
     expect(store.errorCode(failure)).toBe("FailedPrecondition");
+    expect(await store.get(["n"], signal)).toEqual([undefined]);
+  });
+
+  it("adds twice for a key given twice in one increment batch", async () => {
+    const { store } = open();
+    expect(
+      await store.increment(
+        [
+          { key: "n", by: 2 },
+          { key: "n", by: 3 },
+        ],
+        signal,
+      ),
+    ).toEqual([2, 5]);
   });
 
   it("runs its scripts again after the server forgot them (NOSCRIPT)", async () => {

@@ -31,8 +31,9 @@ const MAX_BATCH = 1000;
 /**
  * A state store on Redis: each entry is one string holding its version and value
  * (see entry-format.ts), so get is MGET, an unconditional put one SET (with PX
- * for a TTL), put-if-absent SET NX, compare-and-set and increment one Lua script
- * each. Calls of one batch are pipelined on one connection. Works on Redis 6.2+,
+ * for a TTL), put-if-absent SET NX, compare-and-set one Lua script per entry and
+ * an increment batch one Lua script, all or nothing. Writes of one batch are
+ * pipelined on one connection. Works on Redis 6.2+,
  * ElastiCache, Azure Cache for Redis and Memorystore; not on Redis Cluster.
  */
 export class RedisStateStore implements StateStoreDriver {
@@ -85,16 +86,19 @@ export class RedisStateStore implements StateStoreDriver {
 
   async increment(increments: StateIncrement[], signal: AbortSignal): Promise<number[]> {
     signal.throwIfAborted();
-    // Every increment is checked before any is sent.
-    const prepared = increments.map(({ key, by, ttlMs }) => {
+    if (increments.length === 0) return [];
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const { key, by, ttlMs } of increments) {
       if (!Number.isFinite(by)) {
         throw new SwitchyardError("InvalidArgument", `increment of "${key}" by ${by}: pass a finite number`);
       }
-      return { key: this.#prefix + key, args: [String(by), this.#versions.next(), ttlArg(ttlMs)] };
-    });
-    return Promise.all(
-      prepared.map(async ({ key, args }) => Number(await increment.run(this.client, key, args))),
-    );
+      keys.push(this.#prefix + key);
+      args.push(String(by), this.#versions.next(), ttlArg(ttlMs));
+    }
+    // One script for the batch: every counter is checked before any is written.
+    const counts = (await increment.run(this.client, keys, args)) as string[];
+    return counts.map(Number);
   }
 
   errorCode(err: unknown): ErrorCode {
@@ -129,7 +133,7 @@ export class RedisStateStore implements StateStoreDriver {
           ? await this.client.set(key, packed, "NX")
           : await this.client.set(key, packed, "PX", ttl, "NX");
     } else {
-      written = await compareAndSet.run(this.client, key, [write.ifVersion, packed, ttl]);
+      written = await compareAndSet.run(this.client, [key], [write.ifVersion, packed, ttl]);
     }
     return written === "OK" || written === 1
       ? { ok: true, version }
