@@ -5,10 +5,15 @@ const typeScriptLoaded = import.meta.url.endsWith(".ts");
 
 let registration: Promise<void> | undefined;
 
-/** Registers tsx for the whole process once, so config, pipeline and their imports share one module graph. */
+/**
+ * Registers tsx for the whole process once, so config, pipeline and their
+ * imports share one module graph. Both hooks are needed: a `.ts` file outside a
+ * `"type": "module"` package is loaded as CommonJS.
+ */
 function loadTypeScript(): Promise<void> {
-  registration ??= import("tsx/esm/api").then(({ register }) => {
-    register();
+  registration ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
   });
   return registration;
 }

@@ -64,6 +64,9 @@ describe("switchyard run", () => {
   it("runs a TypeScript pipeline on a TypeScript config and drains, flushes and stops on SIGINT", async () => {
     const cli = startCli(["run", "fraud.ts", "--json"], dir);
     await waitForOutput(cli, ({ stderr }) => stderr.includes("seen a") && stderr.includes("seen b"));
+    // Idle on an in-process stream (no I/O handle), the run must keep running until signalled.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(cli.child.exitCode).toBeNull();
     cli.child.kill("SIGINT");
     const result = await cli.exited;
     expect(result.stderr).toContain('fraud: running on profile "local"');

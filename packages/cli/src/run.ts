@@ -54,7 +54,10 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
         signal: stop.signal,
         stats: parsed.values.quiet === true ? "off" : "auto",
       });
-      const summary = await running.done;
+      // A pipeline waiting on an in-process memory:// stream holds no I/O handle; without
+      // this, Node would consider the process finished and exit under it.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      const summary = await running.done.finally(() => clearInterval(keepAlive));
       if (parsed.values.json === true)
         io.stdout(`${JSON.stringify({ ...summary, profile: loaded.profile })}\n`);
       return 0;
