@@ -58,7 +58,9 @@ describe("switchyard doctor", () => {
     const result = await runCli(["doctor", "--profile", "broken", "--pipeline", "src/fraud.ts"], dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✓ stream +transactions /m);
-    expect(result.stdout).toMatch(/^✗ model +fraud +onnx:\.\/model\/missing\.onnx +\S/m);
+    expect(result.stdout).toMatch(
+      /^✗ model +fraud +onnx:\.\/model\/missing\.onnx +NotFound: .*model\/missing\.onnx/m,
+    );
     expect(result.stdout).toContain('✗ stream "dead-letters" (dead letters) is not in profile "broken"');
     expect(result.stdout).toContain(
       '✗ stream "alerts" (to) is not in profile "broken" — add it under profiles.broken.streams',
@@ -66,14 +68,15 @@ describe("switchyard doctor", () => {
     expect(result.stdout).toContain("some checks failed");
   });
 
-  it("never prints a secret from the config", async () => {
+  it("never prints a secret from a TypeScript config", async () => {
     await writeFile(
-      join(dir, "switchyard.config.json"),
-      JSON.stringify({
-        profiles: {
-          local: { streams: { tx: "kinesis://tx?region=eu-west-1&secretAccessKey=${AWS_SECRET}" } },
-        },
-      }),
+      join(dir, "switchyard.config.ts"),
+      `import { defineConfig } from "@switchyard/core";
+const region: string = "eu-west-1";
+export default defineConfig({
+  profiles: { local: { streams: { tx: "kinesis://tx?region=" + region + "&secretAccessKey=\${AWS_SECRET}" } } },
+});
+`,
     );
     const result = await runCli(["doctor"], dir, { AWS_SECRET: "wJalrXUtnFEMIK7MDENG" });
     expect(result.code).toBe(1);
