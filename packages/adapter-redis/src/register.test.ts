@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { redis } from "./register.js";
 import { RedisStateStore } from "./state/state-store.js";
-import { RedisStream } from "./streams/stream.js";
+import type { RedisStream } from "./streams/stream.js";
 
 // Drivers connect lazily, so opening them needs no server.
 const registry = new SchemeRegistry([redis()]);
