@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { runStateStoreConformance } from "@switchyard/conformance";
-import { runStreamConformance } from "../../conformance/src/stream.js";
+import { runStateStoreConformance, runStreamConformance } from "@switchyard/conformance";
 import { Redis } from "ioredis";
 import { afterAll } from "vitest";
 import { describeService } from "../../../test/harness/suite.js";
