@@ -9,7 +9,7 @@ import type {
 import { SwitchyardError } from "@switchyard/core/driver";
 import { afterEach, expect, it } from "vitest";
 import { describeService } from "../../../../test/harness/suite.js";
-import { freePort } from "../../../../test/services/kafka.js";
+import { freePort } from "../../../../test/harness/ports.js";
 import { kafka } from "../register.js";
 import { partitionForKey } from "./transform.js";
 
