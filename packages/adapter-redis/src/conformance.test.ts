@@ -29,7 +29,7 @@ describeService("redis", "redis adapter", (env) => {
     name: "redis-stream",
     create: async ({ partitions }) => {
       const stream = `conf-${randomUUID()}`;
-      const address = `${url.replace(/^redis:/, "redis-stream:")}/${stream}?partitions=${partitions}&claimIdleMs=500`;
+      const address = `${url.replace(/^redis:/, "redis-stream:")}/${stream}?partitions=${partitions}`;
       return {
         open: async () => new RedisStream(new URL(address)),
         cleanup: async () => {
