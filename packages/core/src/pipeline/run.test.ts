@@ -185,6 +185,13 @@ describe("run", () => {
     expect(sink.calls).toBeGreaterThan(2);
   });
 
+  it("stops at once, committing nothing, when given a signal that is already aborted", async () => {
+    const { drivers, resolver } = setup();
+    await publish(drivers.stream.tx, [{ id: 1, amount: 10 }]);
+    const summary = await run(fraud, { resolver, signal: AbortSignal.abort() }).done;
+    expect(summary.processed).toBe(0);
+  });
+
   it("refuses to start when a resource is missing from the profile, naming it", async () => {
     const { drivers } = setup();
     const resolver = source({ stream: drivers.stream, model: drivers.model });

@@ -65,10 +65,13 @@ const DEFAULTS: PipelineOptions = {
 export function run<T>(pipeline: Pipeline<T>, options: RunOptions): PipelineRun {
   const stop = new AbortController();
   const hard = new AbortController();
-  options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  if (options.signal?.aborted === true) stop.abort();
+  else options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
   const stats = new StatsCollector();
+  // An in-process source holds no I/O handle; without one Node would exit while the run waits for records.
+  const keepAlive = setInterval(() => undefined, 60_000);
   const done = execute(pipeline as Pipeline<unknown>, options, stop, hard, stats);
-  done.catch(() => undefined);
+  void done.catch(() => undefined).finally(() => clearInterval(keepAlive));
   return {
     done,
     stats: () => stats.snapshot(),
