@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "./cli.js";
+import { main, serveModelCommand } from "./cli.js";
 import { writeTestModel } from "./test-model.js";
 
 describe("serve-model command", () => {
@@ -16,35 +16,43 @@ describe("serve-model command", () => {
 
   it("serves until stopped, then exits 0", async () => {
     const lines: string[] = [];
-    let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const stop = new AbortController();
     let announce!: (url: string) => void;
     const announced = new Promise<string>((resolve) => (announce = resolve));
-    const log = (line: string) => {
-      lines.push(line);
-      const url = /on (http:\/\/\S+) /.exec(line)?.[1];
+    const stderr = (text: string) => {
+      lines.push(text);
+      const url = /on (http:\/\/\S+) /.exec(text)?.[1];
       if (url !== undefined) announce(url);
     };
-    const exit = main(["serve", model, "--port", "0", "--max-batch", "8", "--name", "churn"], {
-      log,
-      stop: stopped,
-      env: {},
-    });
+    const exit = serveModelCommand.run(
+      ["serve", model, "--port", "0", "--max-batch", "8", "--name", "churn"],
+      {
+        stderr,
+        signal: stop.signal,
+        env: {},
+      },
+    );
     const url = await announced;
     expect((await fetch(`${url}/v2/models/churn/ready`)).status).toBe(200);
-    stop();
+    stop.abort();
     expect(await exit).toBe(0);
-    expect(lines.join("\n")).toContain("shutting down");
+    expect(lines.join("")).toContain("shutting down");
+  });
+
+  it("prints usage on --help", async () => {
+    let out = "";
+    expect(await main(["--help"], { stdout: (text) => (out += text), env: {} })).toBe(0);
+    expect(out).toContain("--max-delay-ms");
   });
 
   it("exits 2 naming the problem on bad flags or a missing model", async () => {
     const lines: string[] = [];
-    const log = (line: string) => lines.push(line);
-    expect(await main([model, "--max-batch", "many"], { log, env: {} })).toBe(2);
-    expect(lines.join("\n")).toContain("--max-batch needs a number");
-    expect(await main([], { log, env: {} })).toBe(2);
+    const stderr = (text: string) => lines.push(text);
+    expect(await main([model, "--max-batch", "many"], { stderr, env: {} })).toBe(2);
+    expect(lines.join("")).toContain("--max-batch needs a number");
+    expect(await main([], { stderr, env: {} })).toBe(2);
     const missing = join(dir, "missing.onnx");
-    expect(await main([missing, "--port", "0"], { log, env: {} })).toBe(2);
-    expect(lines.join("\n")).toContain(missing);
+    expect(await main([missing, "--port", "0"], { stderr, env: {} })).toBe(2);
+    expect(lines.join("")).toContain(missing);
   });
 });

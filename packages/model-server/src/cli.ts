@@ -7,7 +7,8 @@ import { SwitchyardError } from "@switchyard/core/driver";
 import type { ServeModelOptions } from "./options.js";
 import { serveModel } from "./server.js";
 
-const USAGE = `usage: switchyard serve-model <model.onnx> [options]
+/** Usage text of `switchyard serve-model`. */
+export const SERVE_MODEL_USAGE = `usage: switchyard serve-model <model.onnx> [options]
 
   --port <n>             port (default: $AIP_HTTP_PORT, else 8080)
   --host <addr>          interface to bind (default: $SWITCHYARD_HOST, else 127.0.0.1)
@@ -22,22 +23,29 @@ const USAGE = `usage: switchyard serve-model <model.onnx> [options]
 The model path may also come from $SWITCHYARD_MODEL. A leading "serve" argument
 (how SageMaker starts containers) is ignored.`;
 
-/** How `main` reports and when it stops; defaults are the process's own. */
+/** Where `main` writes and when it stops; shaped like the `switchyard` CLI's command I/O. Defaults are the process's own. */
 export interface MainIo {
-  /** Where progress lines go. Default: stderr. */
-  log?: (line: string) => void;
-  /** Resolves when the server should stop. Default: the first SIGINT or SIGTERM. */
-  stop?: Promise<void>;
+  /** Where usage goes. Default: process stdout. */
+  stdout?: (text: string) => void;
+  /** Where progress and errors go. Default: process stderr. */
+  stderr?: (text: string) => void;
+  /** Stops the server when aborted. Default: the first SIGINT or SIGTERM. */
+  signal?: AbortSignal;
   /** Environment. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** One-line summary of the command, for command lists. */
+export const SERVE_MODEL_SUMMARY = "Serve an ONNX model with every cloud's serving contract";
+
 /**
  * The CLI entry: `main(["model.onnx", "--port", "8080"])` serves until stopped and
- * resolves with the exit code (0 after a clean shutdown, 2 for bad usage or a bad model).
+ * resolves with the exit code (0 after a clean shutdown, 2 for bad usage or a bad model,
+ * 1 when the port cannot be bound).
  */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
-  const log = io.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const log = (line: string) => stderr(`${line}\n`);
   const env = io.env ?? process.env;
   let options: ServeModelOptions;
   let path: string | undefined;
@@ -60,7 +68,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       },
     });
     if (values.help === true) {
-      log(USAGE);
+      (io.stdout ?? ((text: string) => process.stdout.write(text)))(`${SERVE_MODEL_USAGE}\n`);
       return 0;
     }
     path = positionals[0] ?? env.SWITCHYARD_MODEL;
@@ -81,7 +89,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       ...(azureKey === undefined ? {} : { azureKey }),
     };
   } catch (err) {
-    log(`serve-model: ${(err as Error).message}\n${USAGE}`);
+    log(`serve-model: ${(err as Error).message}\n${SERVE_MODEL_USAGE}`);
     return 2;
   }
   let server;
@@ -89,10 +97,10 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     server = await serveModel(path, options);
   } catch (err) {
     log(`serve-model: ${(err as Error).message}`);
-    return err instanceof SwitchyardError ? 2 : 1;
+    return err instanceof SwitchyardError && err.code !== "Unavailable" ? 2 : 1;
   }
   log(`serving model "${server.model}" from ${path} on ${server.url} (metrics on ${server.url}/metrics)`);
-  await (io.stop ?? signalled());
+  await (io.signal === undefined ? signalled() : aborted(io.signal));
   log("shutting down: finishing requests in flight");
   await server.close();
   return 0;
@@ -110,6 +118,11 @@ function flag(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
 function signalled(): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
@@ -121,3 +134,11 @@ function signalled(): Promise<void> {
     process.once("SIGTERM", stop);
   });
 }
+
+/** The `serve-model` command for the `switchyard` CLI's command table. */
+export const serveModelCommand = {
+  name: "serve-model",
+  summary: SERVE_MODEL_SUMMARY,
+  usage: SERVE_MODEL_USAGE,
+  run: (args: string[], io: MainIo): Promise<number> => main(args, io),
+};

@@ -8,7 +8,7 @@ export type { ModelServer } from "./server.js";
 export type { ServeModelOptions } from "./options.js";
 export type { BatcherStats } from "./batcher.js";
 export type { TensorSpec } from "./model.js";
-export { main } from "./cli.js";
+export { SERVE_MODEL_SUMMARY, SERVE_MODEL_USAGE, main, serveModelCommand } from "./cli.js";
 export type { MainIo } from "./cli.js";
 export { logisticRegressionModel, writeTestModel } from "./test-model.js";
 export type { TestModelOptions } from "./test-model.js";
