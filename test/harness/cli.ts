@@ -8,6 +8,7 @@
  *   env                print `export` lines for what runs, for `eval "$(npm run -s emulators -- env)"`
  */
 import { rmSync } from "node:fs";
+import { sweepRunDirs } from "./paths.js";
 import { outliveThisProcess, releaseProcesses, resourcesOf, stopProcessGroup } from "./processes.js";
 import { skippedLine, startServices } from "./runner.js";
 import { servicesFromList } from "./selection.js";
@@ -40,6 +41,7 @@ export async function emulatorsCommand(args: readonly string[]): Promise<number>
 
 async function up(names: readonly string[]): Promise<number> {
   const state = readState();
+  sweepRunDirs(Object.values(state.services).flatMap((service) => service.runDirs));
   const wanted = chosen(names);
   const toStart: ServiceDefinition[] = [];
   for (const service of wanted) {

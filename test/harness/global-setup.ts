@@ -12,10 +12,12 @@ import { servicesFromList, servicesNamedIn } from "./selection.js";
 import { SERVICES } from "./services.js";
 import type { ServiceRun, StartedService } from "./runner.js";
 import { skippedLine, startServices, stopServices } from "./runner.js";
+import { sweepRunDirs } from "./paths.js";
 import { isAlive, readState } from "./state.js";
 
 /** Starts the needed services; returns the teardown that stops them. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  sweepRunDirs(Object.values(readState().services).flatMap((service) => service.runDirs));
   const names = await neededServices(project);
   const reused = reusedServices(names);
   const toStart = SERVICES.filter((s) => names.includes(s.name) && !reused.some((r) => r.name === s.name));

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 
 /** A local process started by {@link spawnService}. */
 export interface ServiceProcess {
@@ -66,9 +66,10 @@ export function outliveThisProcess(): void {
   outlive = true;
 }
 
-/** Forgets every recorded group, so exiting this process leaves them running. */
+/** Forgets every recorded group and run directory, so exiting this process leaves them be. */
 export function releaseProcesses(): void {
   groups.clear();
+  runDirs.clear();
 }
 
 /** Starts `command` detached in its own session, output to `options.logFile`. */
@@ -186,7 +187,10 @@ function killAll(signal: NodeJS.Signals): void {
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  process.once("exit", () => killAll("SIGTERM"));
+  process.once("exit", () => {
+    killAll("SIGTERM");
+    for (const dir of runDirs.keys()) rmSync(dir, { recursive: true, force: true });
+  });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const onSignal = () => {
       killAll("SIGTERM");
