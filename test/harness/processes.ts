@@ -113,6 +113,8 @@ export function spawnService(
     logTail: (lines) => logTail(options.logFile, lines),
     stop: async (graceMs = 5000) => {
       await stopProcessGroup(pid, graceMs);
+      // The group is gone; let Node reap the leader too, so `running()` agrees.
+      await Promise.race([exited, delay(1000)]);
       groups.delete(pid);
     },
   };
