@@ -73,6 +73,7 @@ export class RedisStateStore implements StateStoreDriver {
 
   async put(writes: StateWrite[], signal: AbortSignal): Promise<StateWriteResult[]> {
     signal.throwIfAborted();
+    if (writes.length === 1) return [await this.#putOne(writes[0]!, ttlArg(writes[0]!.ttlMs))];
     // TTLs are checked for the whole batch before anything is sent.
     const ttls = writes.map((write) => ttlArg(write.ttlMs));
     return Promise.all(writes.map((write, i) => this.#putOne(write, ttls[i]!)));
@@ -119,27 +120,25 @@ export class RedisStateStore implements StateStoreDriver {
     return this.#closed;
   }
 
-  async #putOne(write: StateWrite, ttl: string): Promise<StateWriteResult> {
+  #putOne(write: StateWrite, ttl: string): Promise<StateWriteResult> {
     const key = this.#prefix + write.key;
     const version = this.#versions.next();
     const packed = packEntry(version, write.value);
-    let written: unknown;
+    const { client } = this;
+    let sent: Promise<unknown>;
     if (write.ifVersion === undefined) {
-      written =
-        ttl === "" ? await this.client.set(key, packed) : await this.client.set(key, packed, "PX", ttl);
+      sent = ttl === "" ? client.set(key, packed) : client.set(key, packed, "PX", ttl);
     } else if (write.ifVersion === null) {
-      written =
-        ttl === ""
-          ? await this.client.set(key, packed, "NX")
-          : await this.client.set(key, packed, "PX", ttl, "NX");
+      sent = ttl === "" ? client.set(key, packed, "NX") : client.set(key, packed, "PX", ttl, "NX");
     } else {
-      written = await compareAndSet.run(this.client, [key], [write.ifVersion, packed, ttl]);
+      sent = compareAndSet.run(client, [key], [write.ifVersion, packed, ttl]);
     }
-    return written === "OK" || written === 1
-      ? { ok: true, version }
-      : { ok: false, code: "FailedPrecondition" };
+    return sent.then((reply) => (reply === "OK" || reply === 1 ? { ok: true, version } : CONFLICT));
   }
 }
+
+/** The result of a write whose condition did not hold. */
+const CONFLICT: StateWriteResult = Object.freeze({ ok: false, code: "FailedPrecondition" });
 
 /** The database number from a state URL's path (`/2`); 0 when absent. */
 function databaseOf(url: URL): number {
