@@ -12,9 +12,13 @@
  * 64 callers each awaiting `session.run` of one row (the ceiling for the same call
  * pattern), and one caller running batches of 64 rows (the model's own ceiling).
  * A second model, a perceptron with two hidden layers of 1024, shows batching where
- * inference costs more than HTTP. All figures are measured in rotation within each run.
+ * inference costs more than HTTP. At 64 clients the server's CPU time per inference is
+ * read from /proc as well: on two cores the load generator competes with the server,
+ * so CPU per inference shows the server's own cost better than throughput alone.
+ * All figures are measured in rotation within each run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -71,10 +75,28 @@ class Connection {
   }
 }
 
-/** Inferences per second of `clients` closed-loop clients for `ms` milliseconds. */
-async function httpLoad(connections: Connection[], request: Buffer, ms: number): Promise<number> {
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15, in clock ticks (100/s on Linux).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Inferences per second of closed-loop clients, one per connection, for `ms` milliseconds;
+ * with the server's pid, also pushes the server's CPU microseconds per inference to `cpu`.
+ */
+async function httpLoad(
+  connections: Connection[],
+  request: Buffer,
+  ms: number,
+  server?: { pid: number | undefined; cpu: number[] },
+): Promise<number> {
   let done = 0;
   let failed = 0;
+  const cpuBefore = cpuSeconds(server?.pid);
   const started = performance.now();
   const end = started + ms;
   await Promise.all(
@@ -85,8 +107,12 @@ async function httpLoad(connections: Connection[], request: Buffer, ms: number):
       }
     }),
   );
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSeconds(server?.pid);
   if (failed > 0) throw new Error(`${failed} requests failed`);
-  return done / ((performance.now() - started) / 1000);
+  if (cpuBefore !== undefined && cpuAfter !== undefined)
+    server!.cpu.push(((cpuAfter - cpuBefore) * 1e6) / done);
+  return done / seconds;
 }
 
 /** Inferences per second of `callers` in-process callers, each awaiting `session.run` of `rows` rows. */
@@ -162,6 +188,7 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
       return opened;
     };
     const measures: [string, () => Promise<number>][] = [];
+    const serverCpu = new Map<string, number[]>();
     const sessions: ort.InferenceSession[] = [];
     for (const [model, file, single] of [
       ["", path, true],
@@ -175,7 +202,12 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
         children.push(server.child);
         const request = inferRequest(server.port, model === "" ? "fraud" : "heavy");
         const many = await pool(server.port, 64);
-        measures.push([`${model}${label}64`, () => httpLoad(many, request, ms)]);
+        const cpu: number[] = [];
+        serverCpu.set(`${model}${label}64`, cpu);
+        measures.push([
+          `${model}${label}64`,
+          () => httpLoad(many, request, ms, { pid: server.child.pid, cpu }),
+        ]);
         if (single) {
           const one = await pool(server.port, 1);
           measures.push([`${model}${label}1`, () => httpLoad(one, request, ms)]);
@@ -199,6 +231,11 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
     }
     for (const session of sessions) await session.release();
     const m = (name: string) => Math.round(median(results.get(name)!));
+    // The warm-up pass measured CPU too; keep only the timed runs.
+    const cpuUs = (name: string) => {
+      const values = serverCpu.get(name)!.slice(1);
+      return values.length === 0 ? Number.NaN : Math.round(median(values) * 10) / 10;
+    };
     const ours = m("batched64");
     const baseline = m("unbatched64");
     return {
@@ -220,6 +257,10 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
         heavyUnbatched64: m("heavyunbatched64"),
         heavyInProcess64: m("heavyinProcess64"),
         heavyBatchingRatio: Math.round((m("heavybatched64") / m("heavyunbatched64")) * 1000) / 1000,
+        serverCpuUsPerInferenceBatched64: cpuUs("batched64"),
+        serverCpuUsPerInferenceUnbatched64: cpuUs("unbatched64"),
+        heavyServerCpuUsPerInferenceBatched64: cpuUs("heavybatched64"),
+        heavyServerCpuUsPerInferenceUnbatched64: cpuUs("heavyunbatched64"),
       },
     };
   } finally {
