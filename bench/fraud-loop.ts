@@ -67,7 +67,8 @@ export async function runFraudLoop(
     "loop",
     { registry: new SchemeRegistry([], { builtIns: [embedded()] }) },
   );
-  const features = options.state === "map" ? mapFeatures() : driverFeatures(await resolver.open("state", "features"));
+  const features =
+    options.state === "map" ? mapFeatures() : driverFeatures(await resolver.open("state", "features"));
   const started = performance.now();
   const codec = avro<Transaction>(transactionSchema);
   const alertCodec = json<ScoredTransaction>();
@@ -99,7 +100,12 @@ export async function runFraudLoop(
       const scored: ScoredTransaction = { ...txs[j]!, score: scores[j]! };
       if (isAlert(scored)) alertBytes.push(alertCodec.encode(scored));
       const p = scorePoint(scored);
-      batchPoints.push({ measurement: "fraud_scores", tags: p.tags ?? {}, fields: p.fields, time: p.time ?? scored.ts });
+      batchPoints.push({
+        measurement: "fraud_scores",
+        tags: p.tags ?? {},
+        fields: p.fields,
+        time: p.time ?? scored.ts,
+      });
     }
     alerts += alertBytes.length;
     deadLetters += dead.length;
@@ -120,7 +126,9 @@ function driverFeatures(driver: StateStoreDriver): FeatureStep {
   const state: CardStateAccess = {
     async getMany(keys) {
       const entries = await driver.get([...keys], signal);
-      return entries.map((e) => (e === undefined ? undefined : (JSON.parse(decoder.decode(e.value)) as CardProfile | number)));
+      return entries.map((e) =>
+        e === undefined ? undefined : (JSON.parse(decoder.decode(e.value)) as CardProfile | number),
+      );
     },
     incrementMany: (entries: readonly IncrementEntry[]) => driver.increment!([...entries], signal),
     putMany: (entries) =>

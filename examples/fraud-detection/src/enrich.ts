@@ -1,6 +1,7 @@
 import type { IncrementEntry, PipelineContext } from "@switchyard/core";
 import type { CardProfile } from "./features.js";
 import {
+  BUCKET_MS,
   COUNTER_TTL_MS,
   FEATURE_COUNT,
   PROFILE_TTL_MS,
@@ -25,32 +26,54 @@ export interface FeaturedTransaction {
 }
 
 /**
- * The pipeline's enrich step: computes each transaction's features from the
- * card's state, in three state-store calls per batch — one read of profiles and
- * previous-bucket counters, one batch of counter increments (with TTL), one
- * write of the updated profiles. Transactions of one card within the batch see
- * each other in order, exactly as record-by-record processing would.
+ * The state operations the features need: what a `StateStore` offers, so the
+ * pipeline passes its store and a hand-written loop can pass a bare driver.
  */
-export async function withCardFeatures(
+export interface CardStateAccess {
+  /** Reads values (profiles or counters), one per key in order. */
+  getMany(keys: readonly string[]): Promise<(CardProfile | number | undefined)[]>;
+  /** Adds to counters, returning each new value in order. */
+  incrementMany(entries: readonly IncrementEntry[]): Promise<number[]>;
+  /** Writes profiles. */
+  putMany(entries: readonly { key: string; value: CardProfile; ttlMs: number }[]): Promise<unknown>;
+}
+
+/** The pipeline's enrich step: {@link cardFeatures} over the profile's `features` store. */
+export function withCardFeatures(
   batch: Transaction[],
   context: PipelineContext,
 ): Promise<FeaturedTransaction[]> {
-  const store = context.state<CardProfile | number>(FEATURES_STORE);
+  return cardFeatures(batch, context.state<CardProfile | number>(FEATURES_STORE));
+}
+
+/**
+ * Computes each transaction's features from the card's state in the store — a profile per card and, per card and
+ * 10-minute bucket, a transaction counter and an amount counter with a TTL.
+ * Per batch it reads the profiles while incrementing the current buckets'
+ * counters, reads the previous buckets' counters only for cards used in them,
+ * and writes the profiles back. Transactions of one card within the batch see
+ * each other in order, exactly as record-by-record processing would.
+ */
+export async function cardFeatures(
+  batch: Transaction[],
+  store: CardStateAccess,
+): Promise<FeaturedTransaction[]> {
   const n = batch.length;
-  const reads = new Array<string>(3 * n);
+  const cards = [...new Set(batch.map((tx) => tx.card))];
   const increments = new Array<IncrementEntry>(2 * n);
   for (let i = 0; i < n; i++) {
     const { card, ts, amountCents } = batch[i]!;
     const bucket = bucketOf(ts);
-    reads[3 * i] = profileKey(card);
-    reads[3 * i + 1] = countKey(card, bucket - 1);
-    reads[3 * i + 2] = amountKey(card, bucket - 1);
     increments[2 * i] = { key: countKey(card, bucket), by: 1, ttlMs: COUNTER_TTL_MS };
     increments[2 * i + 1] = { key: amountKey(card, bucket), by: amountCents, ttlMs: COUNTER_TTL_MS };
   }
-  // The reads never see this batch's increments: a previous bucket that an earlier
-  // transaction of the batch counted into is taken from `counted` instead.
-  const [stored, totals] = await Promise.all([store.getMany(reads), store.incrementMany(increments)]);
+  const [profileValues, totals] = await Promise.all([
+    store.getMany(cards.map(profileKey)),
+    store.incrementMany(increments),
+  ]);
+  const stored = new Map<number, CardProfile | undefined>();
+  cards.forEach((card, i) => stored.set(card, profileValues[i] as CardProfile | undefined));
+  const previous = await previousBuckets(batch, stored, store);
 
   const counted = new Map<string, number>();
   const profiles = new Map<number, CardProfile | undefined>();
@@ -58,23 +81,20 @@ export async function withCardFeatures(
   const out = new Array<FeaturedTransaction>(n);
   for (let i = 0; i < n; i++) {
     const tx = batch[i]!;
-    const previousCount = counted.get(reads[3 * i + 1]!) ?? counter(stored[3 * i + 1]);
-    const previousAmount = counted.get(reads[3 * i + 2]!) ?? counter(stored[3 * i + 2]);
+    const bucket = bucketOf(tx.ts);
+    const previousCountKey = countKey(tx.card, bucket - 1);
+    const previousAmountKey = amountKey(tx.card, bucket - 1);
+    // A previous bucket counted into earlier in this batch is known here; otherwise it was read.
+    const previousCount = counted.get(previousCountKey) ?? previous.get(previousCountKey) ?? 0;
+    const previousAmount = counted.get(previousAmountKey) ?? previous.get(previousAmountKey) ?? 0;
     const count = totals[2 * i]!;
     const amountCents = totals[2 * i + 1]!;
     counted.set(increments[2 * i]!.key, count);
     counted.set(increments[2 * i + 1]!.key, amountCents);
-    const profile = profiles.has(tx.card)
-      ? profiles.get(tx.card)
-      : (stored[3 * i] as CardProfile | undefined);
+    const profile = profiles.has(tx.card) ? profiles.get(tx.card) : stored.get(tx.card);
     const offset = i * FEATURE_COUNT;
-    writeFeatures(
-      tx,
-      profile,
-      { count: count + previousCount, amountCents: amountCents + previousAmount },
-      matrix,
-      offset,
-    );
+    const window = { count: count + previousCount, amountCents: amountCents + previousAmount };
+    writeFeatures(tx, profile, window, matrix, offset);
     profiles.set(tx.card, nextProfile(tx, profile));
     out[i] = { tx, features: matrix.subarray(offset, offset + FEATURE_COUNT) };
   }
@@ -87,6 +107,31 @@ export async function withCardFeatures(
   return out;
 }
 
-function counter(value: CardProfile | number | undefined): number {
-  return typeof value === "number" ? value : 0;
+/**
+ * Reads the previous bucket's counters of the cards whose stored profile says
+ * they were used since that bucket began; every other card's previous bucket
+ * is empty, so most batches skip most reads.
+ */
+async function previousBuckets(
+  batch: Transaction[],
+  stored: Map<number, CardProfile | undefined>,
+  store: CardStateAccess,
+): Promise<Map<string, number>> {
+  const keys = new Set<string>();
+  for (const tx of batch) {
+    const previousBucket = bucketOf(tx.ts) - 1;
+    const lastTs = stored.get(tx.card)?.lastTs;
+    if (lastTs === undefined || lastTs < previousBucket * BUCKET_MS) continue;
+    keys.add(countKey(tx.card, previousBucket));
+    keys.add(amountKey(tx.card, previousBucket));
+  }
+  const found = new Map<string, number>();
+  if (keys.size === 0) return found;
+  const list = [...keys];
+  const values = await store.getMany(list);
+  list.forEach((key, i) => {
+    const value = values[i];
+    if (typeof value === "number") found.set(key, value);
+  });
+  return found;
 }

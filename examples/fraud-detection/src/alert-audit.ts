@@ -1,0 +1,53 @@
+import type { Stream, Subscription } from "@switchyard/core";
+import type { ScoredTransaction } from "./scoring.js";
+
+/**
+ * Reads the `alerts` stream in its own consumer group while the demo runs and
+ * keeps the alerted transaction ids, so they can be matched against the
+ * generator's ground truth. Starts at `since` where the stream can seek by
+ * time, so alerts of earlier runs on a shared broker are not counted.
+ */
+export class AlertAudit {
+  /** Alerted transaction ids, in arrival order. */
+  readonly ids: number[] = [];
+  private readonly stop = new AbortController();
+  private readonly reading: Promise<void>;
+  private lastArrival = Date.now();
+
+  private constructor(private readonly subscription: Subscription<ScoredTransaction>) {
+    this.reading = this.read();
+  }
+
+  /** Joins a fresh consumer group on the alerts stream and starts reading. */
+  static async start(alerts: Stream<ScoredTransaction>, since: number): Promise<AlertAudit> {
+    const subscription = await alerts.subscribe({
+      group: `fraud-demo-audit-${since}-${process.pid}`,
+      start: alerts.capabilities.startFromTimestamp ? { timestamp: since } : "latest",
+    });
+    return new AlertAudit(subscription);
+  }
+
+  /** Waits until the audit has caught up with the stream (no lag, or quiet for `quietMs`), then stops and returns the ids. */
+  async finish(quietMs = 1_000): Promise<number[]> {
+    for (;;) {
+      const lag = Object.values(await this.subscription.lag());
+      const caughtUp = lag.length > 0 && lag.every((n) => n === 0) && this.subscription.inFlight === 0;
+      if (caughtUp || Date.now() - this.lastArrival >= quietMs) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    this.stop.abort();
+    await this.reading;
+    await this.subscription.close();
+    return this.ids;
+  }
+
+  private async read(): Promise<void> {
+    for (;;) {
+      const batch = await this.subscription.receive(this.stop.signal);
+      if (batch === undefined) return;
+      for (const record of batch.records) this.ids.push(record.value.id);
+      this.subscription.ack([...batch.records, ...batch.undecodable]);
+      this.lastArrival = Date.now();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run demo`: the fraud-detection case study end to end. Produces seeded
+ * card transactions (with planted fraud and corrupt records), runs the fraud
+ * pipeline on the chosen profile with its live stats line, and prints events/s,
+ * end-to-end latency, alert precision and recall against the ground truth, and
+ * the dead-letter count. `--json` prints the summary as the last line.
+ */
+import { SwitchyardError } from "@switchyard/core";
+import { DEMO_USAGE, parseDemoOptions } from "./demo-options.js";
+import { runDemo } from "./run-demo.js";
+import { formatSummary, summaryJson } from "./summary.js";
+
+try {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(DEMO_USAGE);
+    process.exit(0);
+  }
+  const options = parseDemoOptions(process.argv.slice(2));
+  const { summary, truth } = await runDemo(options);
+  if (options.json) {
+    console.log(summaryJson(summary));
+  } else {
+    console.log(formatSummary(summary, { frauds: truth.fraudIds.size, corrupt: truth.corrupt }));
+  }
+  if (summary.deadLetters !== truth.corrupt) {
+    console.error(
+      `dead letters (${summary.deadLetters}) differ from the corrupt records produced (${truth.corrupt})`,
+    );
+    process.exit(1);
+  }
+  process.exit(0);
+} catch (err) {
+  console.error(err instanceof SwitchyardError ? `${err.code}: ${err.message}` : err);
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+/** The demo's result; printed as the last line with `--json` (DESIGN.md §10). */
+export interface DemoSummary {
+  /** Events produced and processed (transactions and corrupt records). */
+  events: number;
+  /** Events processed per second, from the first event produced to the last one done. */
+  eventsPerSec: number;
+  /** Median end-to-end latency (published → every sink acknowledged), ms. */
+  p50Ms: number;
+  /** 99th percentile end-to-end latency, ms. */
+  p99Ms: number;
+  /** Alerts raised. */
+  alerts: number;
+  /** Share of alerts that are planted fraud. */
+  precision: number;
+  /** Share of planted fraud that raised an alert. */
+  recall: number;
+  /** Records sent to the dead-letter stream. */
+  deadLetters: number;
+  /** The profile the demo ran on. */
+  profile: string;
+}
+
+/** The summary as a short human report, with the ground truth it is judged against. */
+export function formatSummary(s: DemoSummary, truth: { frauds: number; corrupt: number }): string {
+  const n = (v: number) => Math.round(v).toLocaleString("en-US");
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return [
+    `fraud-detection on "${s.profile}"`,
+    `  events        ${n(s.events)} at ${n(s.eventsPerSec)}/s`,
+    `  latency       p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms (published → alert written)`,
+    `  alerts        ${n(s.alerts)} for ${n(truth.frauds)} planted frauds: precision ${pct(s.precision)}, recall ${pct(s.recall)}`,
+    `  dead letters  ${n(s.deadLetters)} (${n(truth.corrupt)} corrupt records produced)`,
+  ].join("\n");
+}
+
+/** The summary as its one JSON line, with figures rounded for reading. */
+export function summaryJson(s: DemoSummary): string {
+  const r = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
+  return JSON.stringify({
+    events: s.events,
+    eventsPerSec: Math.round(s.eventsPerSec),
+    p50Ms: r(s.p50Ms, 2),
+    p99Ms: r(s.p99Ms, 2),
+    alerts: s.alerts,
+    precision: r(s.precision, 4),
+    recall: r(s.recall, 4),
+    deadLetters: s.deadLetters,
+    profile: s.profile,
+  });
+}

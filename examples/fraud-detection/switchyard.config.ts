@@ -1,0 +1,80 @@
+/**
+ * Where the fraud pipeline's resources live, per profile. The pipeline refers
+ * to them by name (`transactions`, `features`, `fraud` ...), so switching the
+ * profile moves it between the embedded default, Kafka, Redis and the clouds.
+ *
+ * `local` uses only what ships inside @switchyard/core. Every other profile
+ * needs one adapter package, imported only when that profile runs, so a
+ * project that never uses a cloud never installs its SDK.
+ */
+import { defineConfig } from "@switchyard/core";
+import { adaptersFor, selectedProfile } from "./src/adapters.js";
+
+const model = "onnx:./model/fraud.onnx";
+const scores = "file:./.cache/fraud_scores.ndjson";
+
+export default defineConfig({
+  adapters: await adaptersFor(selectedProfile()),
+  profiles: {
+    local: {
+      streams: {
+        transactions: "memory://transactions?partitions=4",
+        alerts: "memory://alerts",
+        "dead-letters": "memory://dead-letters",
+      },
+      state: { features: "memory://features" },
+      models: { fraud: model },
+      timeseries: { fraud_scores: "memory://fraud_scores" },
+    },
+    kafka: {
+      streams: {
+        transactions: "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/transactions?partitions=6&create=true",
+        alerts: "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/fraud-alerts?partitions=6&create=true",
+        "dead-letters": "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/transactions-dlq?partitions=1&create=true",
+      },
+      state: { features: "redis://${REDIS_HOST:-127.0.0.1:6379}/0?keyPrefix=fraud:" },
+      models: { fraud: model },
+      timeseries: { fraud_scores: scores },
+    },
+    redis: {
+      streams: {
+        transactions: "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/transactions?partitions=4",
+        alerts: "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/fraud-alerts",
+        "dead-letters": "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/transactions-dlq",
+      },
+      state: { features: "redis://${REDIS_HOST:-127.0.0.1:6379}/0?keyPrefix=fraud:" },
+      models: { fraud: model },
+      timeseries: { fraud_scores: scores },
+    },
+    aws: {
+      streams: {
+        transactions: "kinesis://transactions?region=${AWS_REGION:-us-east-1}",
+        alerts: "kinesis://fraud-alerts?region=${AWS_REGION:-us-east-1}",
+        "dead-letters": "kinesis://transactions-dlq?region=${AWS_REGION:-us-east-1}",
+      },
+      state: { features: "dynamodb://fraud-features?region=${AWS_REGION:-us-east-1}" },
+      models: { fraud: model },
+      timeseries: { fraud_scores: "timestream://fraud/scores?region=${AWS_REGION:-us-east-1}" },
+    },
+    azure: {
+      streams: {
+        transactions: "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/transactions",
+        alerts: "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/fraud-alerts",
+        "dead-letters": "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/transactions-dlq",
+      },
+      state: { features: "cosmos://${COSMOS_ACCOUNT}/fraud/features" },
+      models: { fraud: model },
+      timeseries: { fraud_scores: "cosmos://${COSMOS_ACCOUNT}/fraud/scores" },
+    },
+    gcp: {
+      streams: {
+        transactions: "pubsub://${GCP_PROJECT}/transactions",
+        alerts: "pubsub://${GCP_PROJECT}/fraud-alerts",
+        "dead-letters": "pubsub://${GCP_PROJECT}/transactions-dlq",
+      },
+      state: { features: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/features" },
+      models: { fraud: model },
+      timeseries: { fraud_scores: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/scores" },
+    },
+  },
+});
