@@ -10,6 +10,8 @@ import type { ScoredTransaction } from "./scoring.js";
 export class AlertAudit {
   /** Alerted transaction ids, in arrival order. */
   readonly ids: number[] = [];
+  /** For each alert, ms from the transaction's publication to the alert being readable. */
+  readonly latenciesMs: number[] = [];
   private readonly stop = new AbortController();
   private readonly reading: Promise<void>;
   private lastArrival = Date.now();
@@ -45,7 +47,11 @@ export class AlertAudit {
     for (;;) {
       const batch = await this.subscription.receive(this.stop.signal);
       if (batch === undefined) return;
-      for (const record of batch.records) this.ids.push(record.value.id);
+      const now = Date.now();
+      for (const record of batch.records) {
+        this.ids.push(record.value.id);
+        this.latenciesMs.push(now - record.timestamp);
+      }
       this.subscription.ack([...batch.records, ...batch.undecodable]);
       this.lastArrival = Date.now();
     }

@@ -9,18 +9,18 @@ export interface DemoOptions {
   events: number;
   /** Generator seed; 1 and 2 trained and tested the model. Default 3. */
   seed: number;
-  /** Events per second to produce at; 0 produces as fast as the stream takes them. Default 50,000. */
+  /** Events per second to produce at; 0 produces as fast as the stream takes them. Default 10,000. */
   rate: number;
   /** Print the summary as one JSON line instead of a table. */
   json: boolean;
 }
 
 /** Usage text of the demo. */
-export const DEMO_USAGE = `usage: npm run demo -- [--profile local] [--events 300000] [--seed 3] [--rate 50000] [--json]
+export const DEMO_USAGE = `usage: npm run demo -- [--profile local] [--events 300000] [--seed 3] [--rate 10000] [--json]
   --profile P   profile of switchyard.config.ts (default $SWITCHYARD_PROFILE, else local)
   --events N    events to produce, about 0.1% of them corrupt (default 300000)
   --seed S      generator seed (default 3; seeds 1 and 2 trained and tested the model)
-  --rate R      events per second to produce; 0 = as fast as possible (default 50000)
+  --rate R      events per second to produce; 0 = as fast as possible (default 10000)
   --json        print the summary as one JSON line`;
 
 /** Parses the demo's arguments; InvalidArgument with the usage on anything it does not understand. */
@@ -45,7 +45,7 @@ export function parseDemoOptions(argv: string[], env: NodeJS.ProcessEnv = proces
     profile: values.profile ?? (env.SWITCHYARD_PROFILE || "local"),
     events: whole("events", values.events, 300_000, 1),
     seed: whole("seed", values.seed, 3, 0),
-    rate: whole("rate", values.rate, 50_000, 0),
+    rate: whole("rate", values.rate, 10_000, 0),
     json: values.json ?? false,
   };
 }

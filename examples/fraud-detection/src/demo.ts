@@ -16,11 +16,13 @@ try {
     process.exit(0);
   }
   const options = parseDemoOptions(process.argv.slice(2));
-  const { summary, truth } = await runDemo(options);
+  const { summary, truth, alertLatency } = await runDemo(options);
   if (options.json) {
     console.log(summaryJson(summary));
   } else {
-    console.log(formatSummary(summary, { frauds: truth.fraudIds.size, corrupt: truth.corrupt }));
+    console.log(
+      formatSummary(summary, { frauds: truth.fraudIds.size, corrupt: truth.corrupt }, alertLatency),
+    );
   }
   if (summary.deadLetters !== truth.corrupt) {
     console.error(

@@ -20,6 +20,8 @@ export interface DemoResult {
   summary: DemoSummary;
   /** What the generator planted. */
   truth: GroundTruth;
+  /** Time from a transaction's publication to its alert being readable on `alerts`, ms. */
+  alertLatency: { p50Ms: number; p99Ms: number };
 }
 
 /**
@@ -70,6 +72,7 @@ export async function runDemo(
     const scored = truth.score(await audit.finish());
     return {
       truth,
+      alertLatency: { p50Ms: quantile(audit.latenciesMs, 0.5), p99Ms: quantile(audit.latenciesMs, 0.99) },
       summary: {
         events: final.processed,
         eventsPerSec: (final.processed * 1000) / elapsedMs,
@@ -85,6 +88,12 @@ export async function runDemo(
   } finally {
     await resolver.close();
   }
+}
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 /** Resolves once the run has finished `count` records. */
