@@ -5,7 +5,8 @@
  * auto-pipelining, each doing the same puts then gets of 100-byte values over
  * 10,000 keys with 128 calls in flight, in rotation. `redis-benchmark -P 16 -t
  * get,set` on the same server is the ceiling, reported in `extra`, with the
- * driver alone (no StateStore) against the same baseline.
+ * driver alone (no StateStore) against the same baseline, and batches of 100
+ * keys (`StateStore.getMany` against one `MGET`).
  *
  * `npm run bench -- redis-state [ops] [runs]` (defaults 100000 and 7).
  */
@@ -97,11 +98,30 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         ),
       () => putThenGet(ops, rawPut, rawGet),
     );
+    // Batches of 100 keys: StateStore.getMany against one MGET per batch, keys per second.
+    const batches = Array.from({ length: KEYS / 100 }, (_, i) => keys.slice(i * 100, i * 100 + 100));
+    const batched = await interleaved(
+      "redis-state-batched",
+      "keys/s",
+      "ioredis 5 mgetBuffer x100",
+      runs,
+      () =>
+        rate(ops / 100, (key) => store.getMany(batches[Number(key.slice(5)) % batches.length]!)).then(
+          (r) => r * 100,
+        ),
+      () =>
+        rate(ops / 100, (key) =>
+          client.mgetBuffer(...batches[Number(key.slice(5)) % batches.length]!.map((k) => `raw:${k}`)),
+        ).then((r) => r * 100),
+    );
     const port = Number(new URL(url).port);
     const extra = {
       "driver alone ops/s": driverOnly.ours,
       "baseline during driver runs ops/s": driverOnly.baseline,
       "driver alone ratio": driverOnly.ratio,
+      "StateStore.getMany x100 keys/s": batched.ours,
+      "mgetBuffer x100 keys/s": batched.baseline,
+      "getMany x100 ratio": batched.ratio,
       ...(await redisBenchmark(port)),
     };
     return { ...result, extra };
