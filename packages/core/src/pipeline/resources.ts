@@ -66,7 +66,11 @@ export class RunResources implements PipelineContext {
           );
           break;
         case "timeseries":
-          this.sinks.set(name, new TimeSeriesSink(await this.source.open("timeseries", name), { name }));
+          // Batches are already batched: coalesce the writes of one event-loop turn instead of waiting out an interval.
+          this.sinks.set(
+            name,
+            new TimeSeriesSink(await this.source.open("timeseries", name), { name, flushIntervalMs: 0 }),
+          );
           break;
       }
     }
