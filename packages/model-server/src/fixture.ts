@@ -59,3 +59,14 @@ export async function postJson(
   const text = await res.text();
   return { status: res.status, json: text === "" ? undefined : JSON.parse(text), headers: res.headers };
 }
+
+/** Resolves once `count` requests other than this check are in flight on the server (read from /metrics). */
+export async function inflight(url: string, count: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    // The metrics request counts itself.
+    if (Number(/switchyard_model_inflight_requests (\d+)/.exec(text)?.[1]) - 1 >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${count} requests never were in flight on ${url}`);
+}

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { afterEach, describe, expect, it } from "vitest";
-import { postJson, row, startFixture } from "./fixture.js";
+import { inflight, postJson, row, startFixture } from "./fixture.js";
 import { serveModel, type ModelServer } from "./server.js";
 
 const tensor = (rows: number[][]) => ({
@@ -35,10 +35,10 @@ describe("serveModel", () => {
     const socket = connect(server.port, "127.0.0.1");
     await new Promise((resolve) => socket.once("connect", resolve));
     socket.write('POST /v2/models/fraud/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"inputs"');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await inflight(server.url, 1);
     socket.destroy();
     let gauge = "";
-    for (let i = 0; i < 50 && gauge !== "1"; i++) {
+    for (let i = 0; i < 100 && gauge !== "1"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const text = await (await fetch(`${server.url}/metrics`)).text();
       gauge = /switchyard_model_inflight_requests (\d+)/.exec(text)?.[1] ?? "";
@@ -100,10 +100,10 @@ describe("serveModel", () => {
   it("finishes requests in flight on close, then stops accepting connections", async () => {
     server = await startFixture({ maxDelayMs: 300 });
     const url = server.url;
-    const inflight = postJson(`${url}/v2/models/fraud/infer`, tensor([row(1)]));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const pending = postJson(`${url}/v2/models/fraud/infer`, tensor([row(1)]));
+    await inflight(url, 1);
     const closed = server.close();
-    const res = await inflight;
+    const res = await pending;
     expect(res.status).toBe(200);
     expect(res.json.outputs[0].data).toHaveLength(1);
     await closed;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expected, row, startFixture } from "../../../model-server/src/fixture.js";
+import { expected, inflight, row, startFixture } from "../../../model-server/src/fixture.js";
 import type { ModelServer } from "../../../model-server/src/index.js";
 import { failure, open } from "./driver-fixture.js";
 
@@ -64,7 +64,7 @@ describe("kserve:// driver against the model server", () => {
       const driver = await open(`kserve://127.0.0.1:${slow.port}/fraud`);
       await driver.probe!(signal());
       const first = driver.predict([row(1)], signal());
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await inflight(slow.url, 1);
       expect(await failure(driver, driver.predict([row(2)], signal()))).toBe("Unavailable");
       expect(await first).toHaveLength(1);
       const hurried = await open(`kserve://127.0.0.1:${slow.port}/fraud?timeoutMs=50`);
