@@ -82,7 +82,9 @@ export function isAbort(err: unknown): boolean {
 
 /**
  * Wraps a driver error once, with the code the driver gave it. A SwitchyardError
- * passes through unchanged; so does a cancellation, as Canceled.
+ * passes through unchanged. The driver's classification comes first (some
+ * clients name their own connection errors `AbortError`); an abort the driver
+ * does not recognise becomes Canceled.
  */
 export function wrapError(
   err: unknown,
@@ -90,12 +92,14 @@ export function wrapError(
   context: string,
 ): SwitchyardError {
   if (err instanceof SwitchyardError) return err;
-  if (isAbort(err)) return new SwitchyardError("Canceled", `${context}: canceled`, { cause: err });
   let code: ErrorCode;
   try {
     code = classify(err);
   } catch {
     code = "Unknown";
+  }
+  if (code === "Unknown" && isAbort(err)) {
+    return new SwitchyardError("Canceled", `${context}: canceled`, { cause: err });
   }
   const detail = err instanceof Error ? err.message : String(err);
   return new SwitchyardError(code, `${context}: ${detail}`, { cause: err });

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../errors.js";
 import { wrapError } from "../errors.js";
 import { type RetryPolicy, withRetry } from "../retry.js";
-import { linkSignals, raceAbort } from "./signals.js";
+import { guardAbort, linkSignals } from "./signals.js";
 
 /** What {@link callDriver} needs to know about the resource making the call. */
 export interface DriverCallOptions {
@@ -26,15 +26,17 @@ export async function callDriver<T>(
   fn: (signal: AbortSignal) => Promise<T>,
   options: DriverCallOptions,
 ): Promise<T> {
-  const linked = linkSignals(options.lifetime, options.signal);
+  // Most calls have no signal of their own: they use the lifetime signal as is, with no per-call listener.
+  const linked = options.signal === undefined ? undefined : linkSignals(options.lifetime, options.signal);
+  const signal = linked?.signal ?? options.lifetime;
   try {
     return await withRetry(
-      () => raceAbort(fn(linked.signal), linked.signal, context),
+      () => guardAbort(fn(signal), signal, context),
       options.policy,
       (err) => wrapError(err, options.classify, context),
-      linked.signal,
+      signal,
     );
   } finally {
-    linked.dispose();
+    linked?.dispose();
   }
 }

@@ -54,3 +54,49 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: str
     promise.finally(() => signal.removeEventListener("abort", onAbort)).then(resolve, reject);
   });
 }
+
+/** Pending operations per signal, cancelled together by one listener on that signal. */
+const pendingBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Like {@link raceAbort}, but registers one listener per signal instead of one
+ * per call: adding a listener to an AbortSignal costs more than a fast driver
+ * call, and long-lived signals (a resource's lifetime) see every call.
+ */
+export function guardAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(canceled(what));
+  }
+  let pending = pendingBySignal.get(signal);
+  if (pending === undefined) {
+    const set = new Set<() => void>();
+    pending = set;
+    pendingBySignal.set(signal, set);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const cancel of set) cancel();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const waiting = pending;
+  return new Promise<T>((resolve, reject) => {
+    const cancel = () => reject(canceled(what));
+    waiting.add(cancel);
+    promise.then(
+      (value) => {
+        waiting.delete(cancel);
+        resolve(value);
+      },
+      (err: unknown) => {
+        waiting.delete(cancel);
+        // The driver's own error, passed on as is for the caller to classify.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(err);
+      },
+    );
+  });
+}
