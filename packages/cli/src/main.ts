@@ -6,9 +6,10 @@ import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { doctorCommand } from "./doctor.js";
 import { runCommand } from "./run.js";
+import { serveModelCommand } from "@switchyard/model-server";
 
 /** The `switchyard` commands; adding a command is one line here. */
-export const COMMANDS: readonly Command[] = [runCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
