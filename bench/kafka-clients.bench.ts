@@ -14,7 +14,7 @@
 import { createRequire } from "node:module";
 import { Consumer, Producer, ProduceAcks } from "@platformatic/kafka";
 import { Kafka, Partitioners, logLevel } from "kafkajs";
-import { kafka as kafkaService } from "../test/services/kafka.js";
+import { createTopic, startBroker } from "./kafka-reference.js";
 import { median, type BenchResult } from "./report.js";
 
 interface Client {
@@ -162,11 +162,9 @@ function confluent(brokers: string): Client | undefined {
 export default async function run(args: string[]): Promise<BenchResult> {
   const count = Number(args[0] ?? 100_000);
   const runs = Number(args[1] ?? 5);
-  const missing = await kafkaService.install();
-  if (missing) throw new Error(missing.reason);
-  const service = await kafkaService.startLocal();
+  const broker = await startBroker();
   try {
-    const brokers = service.env.SWITCHYARD_KAFKA_BROKERS!;
+    const { brokers } = broker;
     const clients = [platformatic(brokers), kafkajs(brokers), confluent(brokers)].filter(
       (c): c is Client => c !== undefined,
     );
@@ -174,17 +172,25 @@ export default async function run(args: string[]): Promise<BenchResult> {
     const values = Array.from({ length: count }, () => Buffer.alloc(100, 120));
     const produced = new Map<string, number[]>(clients.map((c) => [c.name, []]));
     const consumed = new Map<string, number[]>(clients.map((c) => [c.name, []]));
-    const { Admin } = await import("@platformatic/kafka");
-    const admin = new Admin({ clientId: "bench", bootstrapBrokers: [brokers] });
     for (let run = 0; run <= runs; run++) {
       for (const client of clients) {
         const topic = `clients-${run}-${client.name.replace(/[^a-z]/g, "")}`;
-        await admin.createTopics({ topics: [topic], partitions: 4, replicas: 1 });
+        await createTopic(brokers, topic, 4);
         let start = performance.now();
-        await client.produce(topic, values, keys);
-        const produceRate = count / ((performance.now() - start) / 1000);
-        start = performance.now();
-        const consumeRate = count / ((await client.consume(topic, count)) / 1000);
+        let produceRate: number;
+        let consumeRate: number;
+        try {
+          await client.produce(topic, values, keys);
+          produceRate = count / ((performance.now() - start) / 1000);
+          start = performance.now();
+          consumeRate = count / ((await client.consume(topic, count)) / 1000);
+        } catch (err) {
+          // One client's failed run is reported and left out, not the whole comparison.
+          console.error(
+            `run ${run}: ${client.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+          continue;
+        }
         // run 0 warms up the JIT and the broker
         if (run > 0) {
           produced.get(client.name)!.push(produceRate);
@@ -195,7 +201,6 @@ export default async function run(args: string[]): Promise<BenchResult> {
         );
       }
     }
-    await admin.close();
     for (const client of clients) await client.close();
     const extra: Record<string, number> = {};
     for (const client of clients) {
@@ -215,6 +220,6 @@ export default async function run(args: string[]): Promise<BenchResult> {
       extra,
     };
   } finally {
-    await service.stop();
+    await broker.stop();
   }
 }

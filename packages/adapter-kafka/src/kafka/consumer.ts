@@ -130,9 +130,18 @@ export class KafkaConsumer implements ConsumerDriver {
     void this.listener?.({ assigned, revoked }).catch(() => undefined);
   }
 
-  /** Forgets buffered records and positions of the old assignment; fetches in flight are dropped on arrival. */
+  /**
+   * Forgets positions of partitions no longer owned and drops the buffer, moving
+   * kept partitions back to their first unreturned record; fetches in flight are
+   * dropped on arrival.
+   */
   private changeAssignment(): void {
     this.epoch++;
+    for (const r of this.buffer) {
+      const p = Number(r.position.partition);
+      const offset = Number(r.position.offset);
+      if (offset < (this.positions.get(p) ?? -1)) this.positions.set(p, offset);
+    }
     this.buffer = [];
     for (const p of [...this.positions.keys()]) if (!this.owned.includes(p)) this.positions.delete(p);
     this.wake();
