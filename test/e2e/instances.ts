@@ -1,40 +1,30 @@
 /**
  * Pipeline instances as separate processes: `switchyard run <module>` started
  * from the CLI's sources, as an operator would start one per machine, and
- * stopped (gracefully or with SIGKILL) by the test.
+ * stopped gracefully or killed by the test. They are started like the
+ * harness's servers, so they die with the test run even if it is interrupted.
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { spawnService } from "../harness/processes.js";
+import type { ServiceProcess } from "../harness/processes.js";
 
 const CLI_MAIN = fileURLToPath(new URL("../../packages/cli/src/main.ts", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 /** The root tsconfig maps `@switchyard/core` to its sources, as vitest's aliases do. */
 const TSCONFIG = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
-/** Output kept per instance, for failure messages. */
-const OUTPUT_TAIL = 4000;
-
-/** How a pipeline instance ended. */
-export interface InstanceExit {
-  /** Exit code, or null when a signal ended it. */
-  code: number | null;
-  /** The signal that ended it, or null. */
-  signal: NodeJS.Signals | null;
-}
 
 /** One running `switchyard run` process. */
 export interface PipelineInstance {
   /** The name the test gave it (also its `E2E_INSTANCE`). */
   readonly name: string;
-  /** The process. */
-  readonly child: ChildProcess;
-  /** Resolves when the process has exited. */
-  readonly exited: Promise<InstanceExit>;
-  /** The last few thousand characters it printed (stdout and stderr). */
-  output(): string;
+  /** The process (leader of its own process group). */
+  readonly process: ServiceProcess;
   /** Whether it still runs. */
   running(): boolean;
+  /** The last lines it printed. */
+  output(): string;
 }
 
 /** Options of {@link startInstance}. */
@@ -43,49 +33,44 @@ export interface StartInstanceOptions {
   cwd: string;
   /** Variables besides the test process's own. */
   env: Record<string, string>;
+  /** Folder for the instance's log, `<name>.log`. */
+  logDir: string;
 }
 
-/** Starts `switchyard run <args…>` with `E2E_INSTANCE=<name>`. */
+/** Starts `switchyard run <args…>` with `E2E_INSTANCE=<name>`, in its own process group. */
 export function startInstance(
   name: string,
   args: readonly string[],
   options: StartInstanceOptions,
 ): PipelineInstance {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI_MAIN, "run", ...args], {
+  const child = spawnService(process.execPath, ["--import", TSX_LOADER, CLI_MAIN, "run", ...args], {
+    logFile: join(options.logDir, `${name}.log`),
     cwd: options.cwd,
-    env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG, ...options.env, E2E_INSTANCE: name },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { TSX_TSCONFIG_PATH: TSCONFIG, SWITCHYARD_PROFILE: "", ...options.env, E2E_INSTANCE: name },
   });
-  let output = "";
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-OUTPUT_TAIL);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  let exited = false;
-  const done = new Promise<InstanceExit>((resolve) =>
-    child.once("close", (code, signal) => {
-      exited = true;
-      resolve({ code, signal });
-    }),
-  );
-  return { name, child, exited: done, output: () => output, running: () => !exited };
+  return { name, process: child, running: () => child.running(), output: () => child.logTail(20) };
+}
+
+/** Kills the instance with SIGKILL, as a crash or an OOM kill would, and waits until it is gone. */
+export async function killInstance(instance: PipelineInstance): Promise<number | string> {
+  if (instance.running()) process.kill(-instance.process.pid, "SIGKILL");
+  return instance.process.exited;
 }
 
 /**
- * Sends `signal` and waits for the instance to exit; after `timeoutMs` it is
- * killed with SIGKILL. Resolves at once for an instance that already exited.
+ * Asks the instance to stop with SIGTERM (drain, flush, commit) and resolves
+ * with its exit code; after `timeoutMs` its whole group is killed instead.
  */
-export async function stopInstance(
-  instance: PipelineInstance,
-  signal: NodeJS.Signals,
-  timeoutMs: number,
-): Promise<InstanceExit> {
-  if (!instance.running()) return instance.exited;
-  instance.child.kill(signal);
-  const timer = setTimeout(() => instance.child.kill("SIGKILL"), timeoutMs);
+export async function stopInstance(instance: PipelineInstance, timeoutMs: number): Promise<number | string> {
+  if (!instance.running()) return instance.process.exited;
+  process.kill(instance.process.pid, "SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const overdue = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
   try {
-    return await instance.exited;
+    const exit = await Promise.race([instance.process.exited, overdue]);
+    if (exit !== undefined) return exit;
+    await instance.process.stop(1000);
+    return `killed after ${timeoutMs} ms without stopping`;
   } finally {
     clearTimeout(timer);
   }
