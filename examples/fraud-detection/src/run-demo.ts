@@ -1,4 +1,4 @@
-import { ResourceResolver, Stream, avro, json, raw, run } from "@switchyard/core";
+import { ResourceResolver, Stream, SwitchyardError, avro, json, raw, run } from "@switchyard/core";
 import type { PipelineRun, RunOptions } from "@switchyard/core";
 import { fileURLToPath } from "node:url";
 import { adaptersFor } from "./adapters.js";
@@ -52,7 +52,7 @@ export async function runDemo(
       }),
       since,
     );
-    const running = run(fraudPipeline(), { resolver, stats });
+    const running = run(fraudPipeline(), { resolver, stats, handleSignals: true });
     const transactions = new Stream(await resolver.open("stream", "transactions"), {
       name: "transactions",
       codec: raw(),
@@ -64,9 +64,9 @@ export async function runDemo(
     const started = performance.now();
     const produced = await Promise.race([
       produce(transactions, feed, { rate: options.rate }),
-      failed(running),
+      ended(running),
     ]);
-    await Promise.race([processed(running, produced), failed(running)]);
+    await Promise.race([processed(running, produced), ended(running)]);
     const elapsedMs = performance.now() - started;
     const final = await running.stop();
     const scored = truth.score(await audit.finish());
@@ -101,7 +101,9 @@ async function processed(running: PipelineRun, count: number): Promise<void> {
   while (running.stats().processed < count) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-/** Rejects when the run fails (e.g. a resource cannot be opened); never resolves otherwise. */
-function failed(running: PipelineRun): Promise<never> {
-  return running.done.then(() => new Promise<never>(() => undefined));
+/** Rejects when the run fails (e.g. a resource cannot be opened) or is stopped (Ctrl-C) before the demo is done. */
+function ended(running: PipelineRun): Promise<never> {
+  return running.done.then(() => {
+    throw new SwitchyardError("Canceled", "the pipeline stopped before every event was done");
+  });
 }
