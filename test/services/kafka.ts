@@ -28,6 +28,10 @@ export const KAFKA_CLASSPATH = join(KAFKA_LIB_DIR, "*");
 
 /** Small heap: the machines have two cores and the broker shares them with the tests. */
 const JVM_OPTS = ["-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true"];
+/** The user the SASL listener knows, for PLAIN and both SCRAM mechanisms (a local test credential). */
+export const KAFKA_SASL_USER = "switchyard";
+/** That user's password. */
+export const KAFKA_SASL_PASSWORD = "switchyard-secret";
 const READY_TIMEOUT_MS = 60_000;
 
 async function install(): Promise<Unavailable | undefined> {
@@ -87,10 +91,13 @@ function logTail(dir: string): string {
 async function startLocal(): Promise<RunningService> {
   if (!existsSync(marker)) throw new Error("kafka is not installed: run the harness install first");
   const dir = makeRunDir("kafka");
-  const [brokerPort, controllerPort] = [await freePort(), await freePort()];
+  const [brokerPort, controllerPort, saslPort] = [await freePort(), await freePort(), await freePort()];
   const properties = readFileSync(join(recipeDir, "server.properties.template"), "utf8")
     .replaceAll("{{BROKER_PORT}}", String(brokerPort))
     .replaceAll("{{CONTROLLER_PORT}}", String(controllerPort))
+    .replaceAll("{{SASL_PORT}}", String(saslPort))
+    .replaceAll("{{SASL_USER}}", KAFKA_SASL_USER)
+    .replaceAll("{{SASL_PASSWORD}}", KAFKA_SASL_PASSWORD)
     .replaceAll("{{DATA_DIR}}", join(dir, "data"));
   const config = join(dir, "server.properties");
   writeFileSync(config, properties);
@@ -108,7 +115,12 @@ async function startLocal(): Promise<RunningService> {
   while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
   const format = spawnSync(
     "java",
-    [...jvm, "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId, "-c", config],
+    [...jvm, "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId, "-c", config].concat(
+      ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => [
+        "--add-scram",
+        `${m}=[name=${KAFKA_SASL_USER},password=${KAFKA_SASL_PASSWORD}]`,
+      ]),
+    ),
     { cwd: dir, encoding: "utf8", timeout: 60_000 },
   );
   if (format.status !== 0) {
@@ -136,7 +148,14 @@ async function startLocal(): Promise<RunningService> {
     await stop();
     throw err;
   }
-  return { env: { SWITCHYARD_KAFKA_BROKERS: brokers }, stop };
+  return {
+    env: {
+      SWITCHYARD_KAFKA_BROKERS: brokers,
+      // A listener that wants SASL (PLAIN, SCRAM-SHA-256/512) as KAFKA_SASL_USER.
+      SWITCHYARD_KAFKA_SASL_BROKERS: `127.0.0.1:${saslPort}`,
+    },
+    stop,
+  };
 }
 
 /** The Kafka service: a KRaft single node on 127.0.0.1 started from Maven Central jars. */

@@ -82,10 +82,14 @@ export function startupError(err: unknown, options: KafkaStreamOptions): Switchy
   const code = kafkaErrorCode(err);
   const detail = err instanceof Error ? err.message : String(err);
   const where = `kafka ${options.brokers.join(",")} topic "${options.topic}"`;
-  const message =
-    code === "Unavailable" || code === "DeadlineExceeded"
-      ? `${where}: no broker answered (${detail}) — is Kafka running and reachable?`
-      : `${where}: ${detail}`;
+  let message = `${where}: ${detail}`;
+  if (code === "Unavailable" || code === "DeadlineExceeded") {
+    message = `${where}: no broker answered (${detail}) — is Kafka running and reachable?`;
+  } else if (code === "Unauthenticated") {
+    const how =
+      options.sasl === undefined ? "no sasl= was given" : `sasl=${options.sasl.mechanism.toLowerCase()}`;
+    message = `${where}: the brokers refused the credentials (${how}) — check the mechanism, username and password`;
+  }
   return new SwitchyardError(code === "DeadlineExceeded" ? "Unavailable" : code, message, { cause: err });
 }
 
