@@ -71,6 +71,10 @@ export class BatchProcessor {
       writes.push(...first.writes);
       failures = first.failures;
       while (failures.length > 0) {
+        // A step canceled by a hard stop did not fail: its batch is abandoned and redelivered, never dead-lettered.
+        if (setup.hardStop.aborted || failures.some((f) => codeOf(f.error) === "Canceled")) {
+          throw new SwitchyardError("Canceled", "batch abandoned on a hard stop");
+        }
         const retry: StepFailure[] = [];
         for (const f of failures) {
           if (f.item.attempts >= setup.retry.maxAttempts || !isRetryable(codeOf(f.error))) {

@@ -185,6 +185,32 @@ describe("run", () => {
     expect(sink.calls).toBeGreaterThan(2);
   });
 
+  it("finishes in-flight model calls on a graceful stop instead of dead-lettering them", async () => {
+    const { drivers } = setup();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: ModelDriver = {
+      ...amountModel(),
+      predict: async (inputs, signal) => {
+        await gate;
+        signal.throwIfAborted();
+        return inputs.map((x) => (x as number) / 1000);
+      },
+    };
+    const resolver = source({ ...drivers, model: { model: slow } });
+    await publish(
+      drivers.stream.tx,
+      Array.from({ length: 20 }, (_, i) => ({ id: i, amount: 1 })),
+    );
+    const r = run(fraud.configure({ batchSize: 5 }), { resolver });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = r.stop();
+    release();
+    const summary = await stopping;
+    expect(summary.deadLetters).toBe(0);
+    expect(summary.processed).toBeGreaterThan(0);
+  });
+
   it("stops at once, committing nothing, when given a signal that is already aborted", async () => {
     const { drivers, resolver } = setup();
     await publish(drivers.stream.tx, [{ id: 1, amount: 10 }]);

@@ -99,7 +99,8 @@ async function execute(
     );
   }
   const deadLetterName = source.options.deadLetter ?? "dead-letters";
-  const resources = new RunResources(options.resolver, stop.signal);
+  // Steps see the hard-stop signal: a graceful stop lets in-flight batches finish their model calls.
+  const resources = new RunResources(options.resolver, hard.signal);
   await resources.openAll(required(pipeline, deadLetterName), modelOptions(pipeline));
   const stream = resources.streamWith(source.stream, source.options.codec);
   stream.require({ groups: true, ordering: true });
