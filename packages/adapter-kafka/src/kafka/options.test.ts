@@ -1,3 +1,4 @@
+import * as zlib from "node:zlib";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { describe, expect, it } from "vitest";
 import { parseKafkaUrl } from "./options.js";
@@ -18,9 +19,9 @@ describe("kafka:// URLs", () => {
 
   it("reads producer, topic and security parameters", () => {
     const o = parse(
-      "kafka://h:1/t?partitions=6&create=true&acks=1&compression=zstd&linger=5&tls=true&sasl=scram-sha-512&username=u&password=p&clientId=c&connectTimeoutMs=500",
+      "kafka://h:1/t?partitions=6&create=true&acks=1&compression=lz4&linger=5&tls=true&sasl=scram-sha-512&username=u&password=p&clientId=c&connectTimeoutMs=500",
     );
-    expect(o).toMatchObject({ partitions: 6, create: true, acks: 1, idempotent: false, compression: "zstd" });
+    expect(o).toMatchObject({ partitions: 6, create: true, acks: 1, idempotent: false, compression: "lz4" });
     expect(o).toMatchObject({ lingerMs: 5, tls: true, clientId: "c", connectTimeoutMs: 500 });
     expect(o.sasl).toEqual({ mechanism: "SCRAM-SHA-512", username: "u", password: "p" });
     expect(parse("kafka://user:secret@h:1/t?sasl=plain").sasl).toEqual({
@@ -43,6 +44,12 @@ describe("kafka:// URLs", () => {
     const attempt = () => parse(text);
     expect(attempt).toThrow(SwitchyardError);
     expect(attempt).toThrow(message);
+  });
+
+  it("accepts zstd only where node:zlib has it", () => {
+    const attempt = () => parse("kafka://h:1/t?compression=zstd");
+    if ("zstdCompressSync" in zlib) expect(attempt().compression).toBe("zstd");
+    else expect(attempt).toThrow(/zstd needs Node 22.15/);
   });
 
   it("never shows a password in an error", () => {

@@ -1,3 +1,4 @@
+import * as zlib from "node:zlib";
 import { SwitchyardError } from "@switchyard/core/driver";
 
 /** Compression codecs a Kafka producer can use. */
@@ -142,6 +143,12 @@ export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = 
   const compression = (params.get("compression") ?? base.compression) as KafkaCompression;
   if (!COMPRESSIONS.includes(compression)) {
     throw bad(`"compression" must be one of ${COMPRESSIONS.join(", ")}, got "${compression}"`);
+  }
+  // The client compresses zstd with node:zlib, which has it from Node 22.15 on.
+  if (compression === "zstd" && !("zstdCompressSync" in zlib)) {
+    throw bad(
+      `compression=zstd needs Node 22.15 or later (this is ${process.version}): use lz4, snappy or gzip`,
+    );
   }
 
   let sasl = base.sasl;

@@ -164,6 +164,17 @@ describeService("kafka", "kafka streams against a real broker", (env) => {
     expect((await take(latest, 1)).map((r) => r.value[0])).toEqual([42]);
   });
 
+  it.each(["gzip", "snappy", "lz4"])("round-trips %s-compressed batches", async (compression) => {
+    const stream = await open(url(1, `&compression=${compression}`));
+    const values = Array.from({ length: 50 }, (_, i) => Buffer.alloc(500, i));
+    await stream.send(
+      values.map((v) => record("k", v)),
+      signal,
+    );
+    const got = await take(await consumer(stream), 50);
+    expect(got.map((r) => Buffer.from(r.value))).toEqual(values);
+  });
+
   it("refuses a record over maxRecordBytes before sending anything", async () => {
     const stream = await open(url(1, "&maxRecordBytes=1000"));
     const attempt = stream.send([record("k", new Uint8Array(10)), record("k", new Uint8Array(1001))], signal);
