@@ -58,3 +58,11 @@ describe("scrubSecrets", () => {
     expect(scrubbed).not.toMatch(/p@ssw0rd|p%40ssw0rd|tok3n/);
   });
 });
+
+describe("redactUrl names that are not secrets", () => {
+  it("keeps keyPrefix and partitionKey readable while masking access keys", () => {
+    expect(redactUrl("redis://h:6379/0?keyPrefix=fraud:&accessKey=abc&partitionKey=card")).toBe(
+      "redis://h:6379/0?keyPrefix=fraud:&accessKey=***&partitionKey=card",
+    );
+  });
+});

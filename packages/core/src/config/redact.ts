@@ -1,5 +1,11 @@
 /** Query-parameter and connection-string key names whose values are secrets. */
 const SECRET_NAME = /key|secret|token|passw|pwd|sas|sig|credential|auth/i;
+/** Names that contain "key" but hold no secret. */
+const NOT_SECRET = /^(key-?prefix|(partition|routing|ordering|sort|row)-?key)$/i;
+
+function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
 
 /** The mask written in place of every secret. */
 const MASK = "***";
@@ -56,7 +62,7 @@ function maskPairs(text: string, separator: string): string {
       const eq = pair.indexOf("=");
       if (eq === -1) return pair;
       const name = safeDecode(pair.slice(0, eq));
-      return SECRET_NAME.test(name) ? `${pair.slice(0, eq + 1)}${MASK}` : pair;
+      return isSecretName(name) ? `${pair.slice(0, eq + 1)}${MASK}` : pair;
     })
     .join(separator);
 }
@@ -100,7 +106,7 @@ export function secretsOf(url: string): string[] {
   if (isConnectionString(url)) {
     for (const pair of url.split(";")) {
       const eq = pair.indexOf("=");
-      if (eq !== -1 && SECRET_NAME.test(pair.slice(0, eq))) add(pair.slice(eq + 1));
+      if (eq !== -1 && isSecretName(pair.slice(0, eq))) add(pair.slice(eq + 1));
     }
   } else {
     const parts = splitUrl(url);
@@ -110,7 +116,7 @@ export function secretsOf(url: string): string[] {
     }
     for (const pair of (parts.query ?? "").split("&")) {
       const eq = pair.indexOf("=");
-      if (eq !== -1 && SECRET_NAME.test(safeDecode(pair.slice(0, eq)))) add(pair.slice(eq + 1));
+      if (eq !== -1 && isSecretName(safeDecode(pair.slice(0, eq)))) add(pair.slice(eq + 1));
     }
   }
   return [...found].filter((value) => value !== "").sort((a, b) => b.length - a.length);
