@@ -10,8 +10,12 @@ import type {
 } from "../driver/state.js";
 import { decimalBytes, parseDecimal } from "./decimal-text.js";
 
-/** Expired entries are swept at most this often (by the store's clock); reads drop them anyway. */
-const SWEEP_INTERVAL_MS = 1000;
+/**
+ * Expired entries are swept a slice at a time on writes (reads drop them
+ * anyway): each write call examines a few entries more than it wrote, so a
+ * large table is never walked in one blocking pass.
+ */
+const SWEEP_EXTRA_PER_CALL = 64;
 
 interface StoredEntry {
   /** The stored bytes; for a counter, built from `counter` when first read. */
@@ -28,7 +32,8 @@ interface StoredEntry {
 interface StateTable {
   entries: Map<string, StoredEntry>;
   lastVersion: number;
-  lastSweep: number;
+  /** Where the incremental sweep stands; restarted once it reaches the end. */
+  cursor: Iterator<[string, StoredEntry]> | undefined;
 }
 
 /** Options of the `memory://` state store. */
@@ -95,7 +100,7 @@ export class MemoryStateStore implements StateStoreDriver {
       });
       return { ok: true, version: String(version) };
     });
-    this.sweep(now);
+    this.sweep(now, writes.length);
     return results;
   }
 
@@ -140,7 +145,7 @@ export class MemoryStateStore implements StateStoreDriver {
       if (ttlMs !== undefined) entry.expiresAt = now + ttlMs;
       results[i] = entry.counter!;
     }
-    this.sweep(now);
+    this.sweep(now, increments.length);
     return results;
   }
 
@@ -179,10 +184,18 @@ export class MemoryStateStore implements StateStoreDriver {
     return undefined;
   }
 
-  private sweep(now: number): void {
-    if (now - this.table.lastSweep < SWEEP_INTERVAL_MS) return;
-    this.table.lastSweep = now;
-    for (const [key, entry] of this.table.entries) if (entry.expiresAt <= now) this.table.entries.delete(key);
+  private sweep(now: number, written: number): void {
+    const table = this.table;
+    table.cursor ??= table.entries.entries();
+    for (let budget = written + SWEEP_EXTRA_PER_CALL; budget > 0; budget--) {
+      const next = table.cursor.next();
+      if (next.done === true) {
+        table.cursor = undefined;
+        return;
+      }
+      const [key, entry] = next.value;
+      if (entry.expiresAt <= now) table.entries.delete(key);
+    }
   }
 
   private check(size: number, signal: AbortSignal): void {
@@ -213,7 +226,7 @@ const tables = new Map<string, StateTable>();
 export function memoryStateStore(name: string, options: MemoryStateOptions = {}): MemoryStateStore {
   let table = tables.get(name);
   if (table === undefined) {
-    table = { entries: new Map(), lastVersion: 0, lastSweep: Number.NEGATIVE_INFINITY };
+    table = { entries: new Map(), lastVersion: 0, cursor: undefined };
     tables.set(name, table);
   }
   return new MemoryStateStore(name, table, options.now ?? Date.now);
