@@ -128,6 +128,7 @@ describe("run", () => {
     const txs = Array.from({ length: 500 }, (_, i) => ({ id: i, amount: i * 2 }));
     await publish(drivers.stream.tx, txs);
     const r = run(fraud, { resolver });
+    await r.ready;
     await until(() => r.stats().processed === 500);
     const summary = await r.stop();
     expect(summary.processed).toBe(500);
@@ -221,6 +222,8 @@ describe("run", () => {
   it("refuses to start when a resource is missing from the profile, naming it", async () => {
     const { drivers } = setup();
     const resolver = source({ stream: drivers.stream, model: drivers.model });
-    await expect(run(fraud, { resolver }).done).rejects.toThrow(/timeseries "scores"/);
+    const r = run(fraud, { resolver });
+    await expect(r.ready).rejects.toThrow(/timeseries "scores"/);
+    await expect(r.done).rejects.toThrow(/timeseries "scores"/);
   });
 });

@@ -43,6 +43,8 @@ export interface RunSummary extends Stats {
 export interface PipelineRun {
   /** Resolves when the run has stopped and committed; rejects when it could not start or failed. */
   readonly done: Promise<RunSummary>;
+  /** Resolves once every resource is open and the source is subscribed; rejects as `done` does when startup fails. */
+  readonly ready: Promise<void>;
   /** Current figures. */
   stats(): Stats;
   /** Stops gracefully and resolves with the summary. */
@@ -70,10 +72,13 @@ export function run<T>(pipeline: Pipeline<T>, options: RunOptions): PipelineRun 
   const stats = new StatsCollector();
   // An in-process source holds no I/O handle; without one Node would exit while the run waits for records.
   const keepAlive = setInterval(() => undefined, 60_000);
-  const done = execute(pipeline as Pipeline<unknown>, options, stop, hard, stats);
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const done = execute(pipeline as Pipeline<unknown>, options, stop, hard, stats, started);
   void done.catch(() => undefined).finally(() => clearInterval(keepAlive));
   return {
     done,
+    ready: Promise.race([ready, done.then(() => undefined)]),
     stats: () => stats.snapshot(),
     stop: () => {
       stop.abort();
@@ -88,6 +93,7 @@ async function execute(
   stop: AbortController,
   hard: AbortController,
   stats: StatsCollector,
+  started: () => void,
 ): Promise<RunSummary> {
   const tuning = { ...DEFAULTS, ...pipeline.options };
   const warn = options.warn ?? ((m: string) => process.stderr.write(`${pipeline.name}: ${m}\n`));
@@ -118,6 +124,7 @@ async function execute(
     commitIntervalMs: tuning.commitIntervalMs,
     ...(options.consumerName === undefined ? {} : { consumerName: options.consumerName }),
   });
+  started();
   const processor = new BatchProcessor({
     pipeline: pipeline.name,
     source: source.stream,
