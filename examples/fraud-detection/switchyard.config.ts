@@ -3,7 +3,8 @@
  * to them by name (`transactions`, `features`, `fraud` ...), so switching the
  * profile moves it between the embedded default, Kafka, Redis and the clouds.
  *
- * `local` uses only what ships inside @switchyard/core. Every other profile
+ * `local` uses only what ships inside @switchyard/core, and so does `serving`,
+ * which is `local` with the model on a model server. Every other profile
  * needs one adapter package, imported only when that profile runs, so a
  * project that never uses a cloud never installs its SDK.
  */
@@ -13,19 +14,24 @@ import { adaptersFor, selectedProfile } from "./src/adapters.js";
 const model = "onnx:./model/fraud.onnx";
 const scores = "file:./.cache/fraud_scores.ndjson";
 
+const local = {
+  streams: {
+    transactions: "memory://transactions?partitions=4",
+    alerts: "memory://alerts",
+    "dead-letters": "memory://dead-letters",
+  },
+  state: { features: "memory://features" },
+  models: { fraud: model },
+  timeseries: { fraud_scores: "memory://fraud_scores" },
+};
+
 export default defineConfig({
   adapters: await adaptersFor(selectedProfile()),
   profiles: {
-    local: {
-      streams: {
-        transactions: "memory://transactions?partitions=4",
-        alerts: "memory://alerts",
-        "dead-letters": "memory://dead-letters",
-      },
-      state: { features: "memory://features" },
-      models: { fraud: model },
-      timeseries: { fraud_scores: "memory://fraud_scores" },
-    },
+    local,
+    // `local`, scoring on a model server over the Open Inference Protocol v2
+    // (`switchyard serve-model model/fraud.onnx`); core speaks kserve:// itself.
+    serving: { ...local, models: { fraud: "kserve://${MODEL_SERVER:-127.0.0.1:8080}/fraud" } },
     kafka: {
       streams: {
         transactions: "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/transactions?partitions=6&create=true",

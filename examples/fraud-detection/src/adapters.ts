@@ -4,6 +4,7 @@ import { SwitchyardError } from "@switchyard/core";
 /** The adapter packages (and their factory exports) each profile of this example needs beyond core. */
 export const PROFILE_ADAPTERS: Readonly<Record<string, readonly { pkg: string; factory: string }[]>> = {
   local: [],
+  serving: [],
   kafka: [
     { pkg: "@switchyard/adapter-kafka", factory: "kafka" },
     { pkg: "@switchyard/adapter-redis", factory: "redis" },

@@ -10,6 +10,8 @@ import type { ScoredTransaction } from "./scoring.js";
 export class AlertAudit {
   /** Alerted transaction ids, in arrival order. */
   readonly ids: number[] = [];
+  /** The alerts as read, in arrival order (the same order as `ids`). */
+  readonly alerts: ScoredTransaction[] = [];
   /** For each alert, ms from the transaction's publication to the alert being readable. */
   readonly latenciesMs: number[] = [];
   private readonly stop = new AbortController();
@@ -50,6 +52,7 @@ export class AlertAudit {
       const now = Date.now();
       for (const record of batch.records) {
         this.ids.push(record.value.id);
+        this.alerts.push(record.value);
         this.latenciesMs.push(now - record.timestamp);
       }
       this.subscription.ack([...batch.records, ...batch.undecodable]);

@@ -16,12 +16,18 @@ try {
     process.exit(0);
   }
   const options = parseDemoOptions(process.argv.slice(2));
-  const { summary, truth, alertLatency } = await runDemo(options);
+  const { summary, truth, alertLatency, alerts } = await runDemo(options);
   if (options.json) {
     console.log(summaryJson(summary));
   } else {
+    const rulesAlerts = alerts.filter((a) => a.scoredBy === "rules").length;
     console.log(
-      formatSummary(summary, { frauds: truth.fraudIds.size, corrupt: truth.corrupt }, alertLatency),
+      formatSummary(
+        summary,
+        { frauds: truth.fraudIds.size, corrupt: truth.corrupt },
+        alertLatency,
+        rulesAlerts,
+      ),
     );
   }
   if (summary.deadLetters !== truth.corrupt) {

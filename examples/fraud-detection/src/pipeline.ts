@@ -19,10 +19,15 @@ export interface FraudPipelineOptions {
  * The fraud-detection pipeline: Avro transactions in, per-card rolling features
  * from the `features` state store, the `fraud` model's probability, alerts as
  * JSON on `alerts` above the model's threshold, and one `fraud_scores` point per
- * transaction. Records that do not decode go to `dead-letters`. Every name is a
- * resource of the active profile, so the same definition runs on any backend.
+ * transaction. While the model is unreachable a rule fallback scores instead,
+ * and the records it scored carry `scoredBy: "rules"`. Records that do not
+ * decode go to `dead-letters`. Every name is a resource of the active profile,
+ * so the same definition runs on any backend.
  */
 export function fraudPipeline(options: FraudPipelineOptions = {}): Pipeline<ScoredTransaction> {
+  // `meta.fallback` says that some of a batch fell back (a batch is scored in chunks);
+  // the feature vectors the rules were given say which records.
+  const byRules = new WeakSet<Float32Array>();
   const definition = pipeline("fraud-detection")
     .from<Transaction>("transactions", {
       codec: avro<Transaction>(transactionSchema),
@@ -32,9 +37,18 @@ export function fraudPipeline(options: FraudPipelineOptions = {}): Pipeline<Scor
     .enrich(withCardFeatures)
     .infer("fraud", {
       input: (f: FeaturedTransaction) => f.features,
-      output: (f, probability: number): ScoredTransaction => ({ ...f.tx, score: probability }),
+      output: (f, probability: number, meta): ScoredTransaction => ({
+        ...f.tx,
+        score: probability,
+        scoredBy: meta.fallback && byRules.delete(f.features) ? "rules" : "model",
+      }),
       // While the model is unreachable, hard rules keep the obvious fraud flagged.
-      endpoint: { fallback: (inputs) => inputs.map(ruleScore) },
+      endpoint: {
+        fallback: (inputs) => {
+          for (const features of inputs) byRules.add(features);
+          return inputs.map(ruleScore);
+        },
+      },
     })
     .to("alerts", { codec: json<ScoredTransaction>(), when: isAlert })
     .record("fraud_scores", scorePoint);

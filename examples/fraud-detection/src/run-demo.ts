@@ -22,6 +22,8 @@ export interface DemoResult {
   truth: GroundTruth;
   /** Time from a transaction's publication to its alert being readable on `alerts`, ms. */
   alertLatency: { p50Ms: number; p99Ms: number };
+  /** The alerts read back from `alerts`, in arrival order; `scoredBy` says whether the model or the rule fallback scored each. */
+  alerts: ScoredTransaction[];
 }
 
 /**
@@ -72,6 +74,7 @@ export async function runDemo(
     const scored = truth.score(await audit.finish());
     return {
       truth,
+      alerts: audit.alerts,
       alertLatency: { p50Ms: quantile(audit.latenciesMs, 0.5), p99Ms: quantile(audit.latenciesMs, 0.99) },
       summary: {
         events: final.processed,

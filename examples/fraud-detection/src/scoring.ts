@@ -3,10 +3,18 @@ import { FEATURE_INDEX } from "./features.js";
 import { MODEL_CARD } from "./model-card.js";
 import type { Transaction } from "./schema.js";
 
+/** What scored a transaction: the fraud model, or the hard rules that stand in while it is unreachable. */
+export type ScoredBy = "model" | "rules";
+
 /** A transaction with the model's fraud probability. */
 export interface ScoredTransaction extends Transaction {
   /** Probability of fraud, 0–1. */
   score: number;
+  /**
+   * What produced `score`: `"model"`, or `"rules"` when the model endpoint was
+   * unreachable and {@link ruleScore} answered instead. Set by the pipeline.
+   */
+  scoredBy?: ScoredBy;
 }
 
 /** Score above which a transaction raises an alert; chosen when the model was trained. */

@@ -20,11 +20,16 @@ export interface DemoSummary {
   profile: string;
 }
 
-/** The summary as a short human report, with the ground truth it is judged against. */
+/**
+ * The summary as a short human report, with the ground truth it is judged
+ * against; `rulesAlerts` (default 0) is how many alerts the rule fallback
+ * raised while the model was unreachable, shown only when there were any.
+ */
 export function formatSummary(
   s: DemoSummary,
   truth: { frauds: number; corrupt: number },
   alertLatency: { p50Ms: number; p99Ms: number },
+  rulesAlerts = 0,
 ): string {
   const n = (v: number) => Math.round(v).toLocaleString("en-US");
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -34,6 +39,9 @@ export function formatSummary(
     `  latency       p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms (published → every sink acknowledged)`,
     `  to alert      p50 ${alertLatency.p50Ms.toFixed(1)} ms, p99 ${alertLatency.p99Ms.toFixed(1)} ms (published → alert readable)`,
     `  alerts        ${n(s.alerts)} for ${n(truth.frauds)} planted frauds: precision ${pct(s.precision)}, recall ${pct(s.recall)}`,
+    ...(rulesAlerts > 0
+      ? [`  fallback      ${n(rulesAlerts)} alerts scored by the rules while the model was unreachable`]
+      : []),
     `  dead letters  ${n(s.deadLetters)} (${n(truth.corrupt)} corrupt records produced)`,
   ].join("\n");
 }
