@@ -109,18 +109,25 @@ export class StateStore<V = unknown> {
     options: StateCallOptions = {},
   ): Promise<(VersionedValue<V> | undefined)[]> {
     this.#ensureOpen();
-    keys.forEach((key) => this.#checkKey(key));
-    const unique = [...new Set(keys)];
-    const found = await this.#batched(unique, "get", options.signal, (batch, signal) =>
+    for (const key of keys) this.#checkKey(key);
+    const unique = new Set(keys);
+    // Ask the backend for each key once; most batches have no repeats and need no lookup table.
+    const asked = unique.size === keys.length ? keys : [...unique];
+    const found = await this.#batched(asked, "get", options.signal, (batch, signal) =>
       this.#driver.get(batch, signal),
     );
-    const byKey = new Map<string, StateEntry | undefined>(unique.map((key, i) => [key, found[i]]));
-    return keys.map((key) => {
-      const entry = byKey.get(key);
-      return entry === undefined
+    const byKey =
+      asked === keys
         ? undefined
-        : { value: this.#decode(key, entry.value), version: entry.version };
-    });
+        : new Map<string, StateEntry | undefined>(asked.map((key, i) => [key, found[i]]));
+    const out = new Array<VersionedValue<V> | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const entry = byKey === undefined ? found[i] : byKey.get(key);
+      out[i] =
+        entry === undefined ? undefined : { value: this.#decode(key, entry.value), version: entry.version };
+    }
+    return out;
   }
 
   /**
@@ -243,6 +250,7 @@ export class StateStore<V = unknown> {
     signal: AbortSignal | undefined,
     call: (batch: T[], signal: AbortSignal) => Promise<R[]>,
   ): Promise<R[]> {
+    if (items.length === 1) return this.#batched(items, op, signal, call);
     const results = new Array<R>(items.length);
     for (const round of roundsByKey(items, (item) => item.key)) {
       const batch = round.map((i) => items[i] as T);
@@ -260,7 +268,7 @@ export class StateStore<V = unknown> {
     call: (batch: T[], signal: AbortSignal) => Promise<R[]>,
   ): Promise<R[]> {
     if (items.length === 0) return Promise.resolve([]);
-    return mapBatches(items, this.#driver.capabilities.maxBatch, this.#concurrency, async (batch) => {
+    const once = async (batch: T[]) => {
       const results = await callDriver(`state store "${this.name}": ${op}`, (s) => call(batch, s), {
         policy: this.#policy,
         classify: (err) => this.#driver.errorCode(err),
@@ -275,7 +283,11 @@ export class StateStore<V = unknown> {
         );
       }
       return results;
-    });
+    };
+    const { maxBatch } = this.#driver.capabilities;
+    return items.length <= maxBatch
+      ? once(items as T[])
+      : mapBatches(items, maxBatch, this.#concurrency, once);
   }
 
   #ensureOpen(): void {
