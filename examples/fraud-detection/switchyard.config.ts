@@ -31,7 +31,8 @@ export default defineConfig({
     local,
     // `local`, scoring on a model server over the Open Inference Protocol v2
     // (`switchyard serve-model model/fraud.onnx`); core speaks kserve:// itself.
-    serving: { ...local, models: { fraud: "kserve://${MODEL_SERVER:-127.0.0.1:8080}/fraud" } },
+    // Up to 256 rows per request: at the default 64 the round trips, not the model, cap the rate.
+    serving: { ...local, models: { fraud: "kserve://${MODEL_SERVER:-127.0.0.1:8080}/fraud?maxBatch=256" } },
     kafka: {
       streams: {
         transactions: "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/transactions?partitions=6&create=true",

@@ -46,7 +46,7 @@ describe('graceful degradation of the "serving" profile', () => {
     expect(result.alerts.length).toBeGreaterThan(0);
     expect(result.alerts.every((a) => a.scoredBy === "rules")).toBe(true);
     expect(result.summary.recall).toBeGreaterThan(0.3);
-    // A sanity bound, not a benchmark: without the breaker every chunk would sit out its retries.
+    // A sanity bound, not a benchmark; the next test shows the circuit opening.
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 60_000);
 
@@ -64,8 +64,8 @@ describe('graceful degradation of the "serving" profile', () => {
       expectCompleted(result);
       expect(result.alerts.every((a) => a.scoredBy === "rules")).toBe(true);
       // Five failed calls open the circuit (calls waiting on the same metadata request fail
-      // together), then one probe a second — not five tries for every chunk of 64 records,
-      // which is about 600 calls for this run.
+      // together), then one probe a second. Without the breaker every chunk of 256 records
+      // would try five times: about 150 calls for this run.
       expect(requests).toBeGreaterThan(0);
       expect(requests, "calls to the model").toBeLessThan(30);
     } finally {
