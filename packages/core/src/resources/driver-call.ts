@@ -1,6 +1,6 @@
 import type { ErrorCode } from "../errors.js";
-import { wrapError } from "../errors.js";
-import { type RetryPolicy, withRetry } from "../retry.js";
+import { isRetryable, wrapError } from "../errors.js";
+import { type RetryPolicy, backoffDelay, sleep, withRetry } from "../retry.js";
 import { guardAbort, linkSignals } from "./signals.js";
 
 /** What {@link callDriver} needs to know about the resource making the call. */
@@ -21,22 +21,41 @@ export interface DriverCallOptions {
  * with backoff, and wrapping the final error once as a SwitchyardError whose
  * message starts with `context` (cancellation stays Canceled).
  */
-export async function callDriver<T>(
+export function callDriver<T>(
   context: string,
   fn: (signal: AbortSignal) => Promise<T>,
   options: DriverCallOptions,
 ): Promise<T> {
-  // Most calls have no signal of their own: they use the lifetime signal as is, with no per-call listener.
-  const linked = options.signal === undefined ? undefined : linkSignals(options.lifetime, options.signal);
-  const signal = linked?.signal ?? options.lifetime;
-  try {
-    return await withRetry(
-      () => guardAbort(fn(signal), signal, context),
-      options.policy,
-      (err) => wrapError(err, options.classify, context),
-      signal,
+  if (options.signal === undefined) {
+    // The common case: no caller signal. The first attempt runs bare; only a failure pays for retries.
+    const lifetime = options.lifetime;
+    return guardAbort(fn(lifetime), lifetime, context).catch((err: unknown) =>
+      retryAfterFirstFailure(err, context, fn, options, lifetime),
     );
-  } finally {
-    linked?.dispose();
   }
+  const linked = linkSignals(options.lifetime, options.signal);
+  return withRetry(
+    () => guardAbort(fn(linked.signal), linked.signal, context),
+    options.policy,
+    (err) => wrapError(err, options.classify, context),
+    linked.signal,
+  ).finally(() => linked.dispose());
+}
+
+async function retryAfterFirstFailure<T>(
+  err: unknown,
+  context: string,
+  fn: (signal: AbortSignal) => Promise<T>,
+  options: DriverCallOptions,
+  signal: AbortSignal,
+): Promise<T> {
+  const first = wrapError(err, options.classify, context);
+  if (signal.aborted || options.policy.maxAttempts <= 1 || !isRetryable(first.code)) throw first;
+  await sleep(backoffDelay(options.policy, 1), signal);
+  return withRetry(
+    () => guardAbort(fn(signal), signal, context),
+    { ...options.policy, maxAttempts: options.policy.maxAttempts - 1 },
+    (e) => wrapError(e, options.classify, context),
+    signal,
+  );
 }
