@@ -123,6 +123,8 @@ async function execute(
     maxUnacked: tuning.batchSize * tuning.maxInFlightBatches,
     commitIntervalMs: tuning.commitIntervalMs,
     ...(options.consumerName === undefined ? {} : { consumerName: options.consumerName }),
+    onReceiveRetry: (error, attempt) =>
+      warn(`from:${source.stream}: ${error.code}: ${error.message} — retrying (attempt ${attempt + 1})`),
   });
   started();
   const processor = new BatchProcessor({

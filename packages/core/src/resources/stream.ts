@@ -161,6 +161,7 @@ export class Stream<T> {
         maxUnacked: options.maxUnacked ?? maxBatch * 8,
         commitIntervalMs: options.commitIntervalMs ?? 1000,
         revokeTimeoutMs: options.revokeTimeoutMs ?? 10_000,
+        ...(options.onReceiveRetry === undefined ? {} : { onReceiveRetry: options.onReceiveRetry }),
       },
       (err, context) => this.wrap(err, context),
     );

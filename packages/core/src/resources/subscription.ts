@@ -1,6 +1,7 @@
 import type { Codec } from "../codec/codec.js";
 import type { ConsumerDriver, IncomingRecord, Position, StreamCapabilities } from "../driver/index.js";
-import { SwitchyardError } from "../errors.js";
+import { SwitchyardError, isRetryable } from "../errors.js";
+import { DEFAULT_RETRY, backoffDelay, sleep } from "../retry.js";
 import { PartitionCheckpoint } from "./checkpoint.js";
 import type { PartitionBatch, Received, Settleable, Undecodable } from "./received.js";
 
@@ -14,6 +15,8 @@ export interface SubscriptionOptions {
   commitIntervalMs: number;
   /** How long a revoked partition's in-flight records may take before they are abandoned, in ms. Default 10000. */
   revokeTimeoutMs: number;
+  /** Called before a transient receive failure is retried (to log it); `attempt` counts failures in a row. */
+  onReceiveRetry?: (error: SwitchyardError, attempt: number) => void;
 }
 
 type Wrap = (err: unknown, context: string) => SwitchyardError;
@@ -57,9 +60,13 @@ export class Subscription<T> {
   /**
    * Returns the next batch of one partition, waiting while too many records are
    * unacknowledged (back-pressure) or none are available. Returns undefined when
-   * the signal aborts or the subscription is closed.
+   * the signal aborts or the subscription is closed. A transient driver failure
+   * (a retryable code: the broker or server is away) is retried with backoff for
+   * as long as it lasts, so consumption resumes when the server returns; any
+   * other failure is thrown.
    */
   async receive(signal: AbortSignal): Promise<PartitionBatch<T> | undefined> {
+    let failures = 0;
     while (this.queue.length === 0) {
       if (this.closed || signal.aborted) return undefined;
       if (this.unacked >= this.options.maxUnacked) {
@@ -78,8 +85,18 @@ export class Subscription<T> {
         records = await this.consumer.receive(this.options.maxBatch, signal);
       } catch (err) {
         if (signal.aborted || this.closed) return undefined;
-        throw this.wrap(err, "receive");
+        const error = this.wrap(err, "receive");
+        if (!isRetryable(error.code)) throw error;
+        failures++;
+        this.options.onReceiveRetry?.(error, failures);
+        try {
+          await sleep(backoffDelay(DEFAULT_RETRY, Math.min(failures, 12)), signal);
+        } catch {
+          return undefined;
+        }
+        continue;
       }
+      failures = 0;
       if (records.length > 0) await this.enqueue(records);
     }
     return this.queue.shift();

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { json } from "../codec/json.js";
+import type { ConsumerDriver, ErrorCode, StreamDriver } from "../driver/index.js";
+import { resetMemoryStreams } from "../embedded/memory-log.js";
+import { memoryStream } from "../embedded/memory-stream.js";
+import { SwitchyardError } from "../errors.js";
+import { Stream } from "./stream.js";
+
+afterEach(() => resetMemoryStreams());
+
+/**
+ * A memory stream whose consumers fail their first `failures` receives with
+ * `code`, as a consumer of a broker that went away and came back would.
+ */
+function flakyStream(failures: number, code: ErrorCode): StreamDriver {
+  const inner = memoryStream(`flaky-${Math.random()}`, { partitions: 2 });
+  let failed = 0;
+  const wrap = (consumer: ConsumerDriver): ConsumerDriver => {
+    const receive = consumer.receive.bind(consumer);
+    consumer.receive = async (max, signal) => {
+      if (failed < failures) {
+        failed++;
+        throw new SwitchyardError(code, `server away (${failed})`);
+      }
+      return receive(max, signal);
+    };
+    return consumer;
+  };
+  return {
+    capabilities: inner.capabilities,
+    send: (records, signal) => inner.send(records, signal),
+    openConsumer: async (options) => wrap(await inner.openConsumer(options)),
+    errorCode: (err) => inner.errorCode(err),
+    as: (type) => inner.as(type),
+    close: () => inner.close(),
+  };
+}
+
+describe("Subscription.receive when the driver fails", () => {
+  it("retries a transient failure with backoff and delivers once the server answers again", async () => {
+    const stream = new Stream<number>(flakyStream(3, "Unavailable"), { name: "s", codec: json() });
+    await stream.publish([{ key: "a", value: 1 }]);
+    const retries: [ErrorCode, number][] = [];
+    const subscription = await stream.subscribe({
+      group: "g",
+      onReceiveRetry: (error, attempt) => retries.push([error.code, attempt]),
+    });
+    const batch = await subscription.receive(AbortSignal.timeout(5000));
+    expect(batch?.records.map((r) => r.value)).toEqual([1]);
+    expect(retries).toEqual([
+      ["Unavailable", 1],
+      ["Unavailable", 2],
+      ["Unavailable", 3],
+    ]);
+    await subscription.close();
+  });
+
+  it("throws a failure that retrying cannot mend", async () => {
+    const stream = new Stream<number>(flakyStream(1, "PermissionDenied"), { name: "s", codec: json() });
+    const subscription = await stream.subscribe({ group: "g" });
+    await expect(subscription.receive(AbortSignal.timeout(5000))).rejects.toMatchObject({
+      code: "PermissionDenied",
+    });
+    await subscription.close();
+  });
+
+  it("stops retrying when the signal aborts", async () => {
+    const stream = new Stream<number>(flakyStream(Infinity, "Unavailable"), { name: "s", codec: json() });
+    const subscription = await stream.subscribe({ group: "g" });
+    const began = Date.now();
+    expect(await subscription.receive(AbortSignal.timeout(300))).toBeUndefined();
+    expect(Date.now() - began).toBeLessThan(3000);
+    await subscription.close();
+  });
+});
