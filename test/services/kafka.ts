@@ -2,7 +2,9 @@
  * Apache Kafka for the test harness: a single-node KRaft broker run from the
  * Maven Central jars (no Docker). `install()` copies the jars listed in
  * test/services/kafka/pom.xml into .cache/emulators/kafka/lib; `startLocal()`
- * formats a fresh log dir and starts `kafka.Kafka` on two free loopback ports.
+ * formats a fresh log dir and starts `kafka.Kafka` on free loopback ports.
+ * `formatKafkaNode()` and `launchKafka()` are the two halves, for tests that
+ * kill a broker and start it again on the same ports and data.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +15,7 @@ import { Admin } from "@platformatic/kafka";
 import { EMULATOR_CACHE, makeRunDir } from "../harness/paths.js";
 import { freePort, waitUntil } from "../harness/ports.js";
 import { spawnService } from "../harness/processes.js";
+import type { ServiceProcess } from "../harness/processes.js";
 import type { RunningService, ServiceDefinition, Unavailable } from "../harness/service.js";
 
 /** The Kafka version the pom pins; the broker, StorageTool and perf tools all come from it. */
@@ -88,11 +91,47 @@ function logTail(dir: string): string {
   return readFileSync(file, "utf8").trim().split("\n").slice(-10).join("\n");
 }
 
-async function startLocal(): Promise<RunningService> {
+/**
+ * A formatted single-node broker: its run directory (config, data, logs) and
+ * ports. It can be launched, killed and launched again on the same ports and
+ * data, as a restarted broker would be.
+ */
+export interface KafkaNode {
+  /** The run directory; removed by whoever formatted the node. */
+  dir: string;
+  /** The PLAINTEXT listener. */
+  brokerPort: number;
+  /** The KRaft controller listener. */
+  controllerPort: number;
+  /** The SASL_PLAINTEXT listener. */
+  saslPort: number;
+  /** Its `server.properties`. */
+  config: string;
+}
+
+/** The JVM arguments of the broker and StorageTool for a node whose logs go to `dir`. */
+function jvmArgs(dir: string): string[] {
+  return [
+    ...JVM_OPTS,
+    `-Dlog4j2.configurationFile=${join(recipeDir, "log4j2.properties")}`,
+    `-Dkafka.logs.dir=${dir}`,
+    "-cp",
+    KAFKA_CLASSPATH,
+  ];
+}
+
+/**
+ * Makes a run directory with a `server.properties` on free loopback ports and
+ * formats its storage (new cluster id, SCRAM users). `properties` are appended
+ * to the recipe's, so they override it (e.g. `broker.session.timeout.ms`).
+ * Throws when Kafka is not installed or the format fails (the directory is
+ * then removed).
+ */
+export async function formatKafkaNode(properties: Record<string, string> = {}): Promise<KafkaNode> {
   if (!existsSync(marker)) throw new Error("kafka is not installed: run the harness install first");
   const dir = makeRunDir("kafka");
   const [brokerPort, controllerPort, saslPort] = [await freePort(), await freePort(), await freePort()];
-  const properties = readFileSync(join(recipeDir, "server.properties.template"), "utf8")
+  const recipe = readFileSync(join(recipeDir, "server.properties.template"), "utf8")
     .replaceAll("{{BROKER_PORT}}", String(brokerPort))
     .replaceAll("{{CONTROLLER_PORT}}", String(controllerPort))
     .replaceAll("{{SASL_PORT}}", String(saslPort))
@@ -100,14 +139,8 @@ async function startLocal(): Promise<RunningService> {
     .replaceAll("{{SASL_PASSWORD}}", KAFKA_SASL_PASSWORD)
     .replaceAll("{{DATA_DIR}}", join(dir, "data"));
   const config = join(dir, "server.properties");
-  writeFileSync(config, properties);
-  const jvm = [
-    ...JVM_OPTS,
-    `-Dlog4j2.configurationFile=${join(recipeDir, "log4j2.properties")}`,
-    `-Dkafka.logs.dir=${dir}`,
-    "-cp",
-    KAFKA_CLASSPATH,
-  ];
+  const overrides = Object.entries(properties).map(([key, value]) => `${key}=${value}\n`);
+  writeFileSync(config, recipe + overrides.join(""));
 
   // A cluster id is 16 random bytes in URL-safe base64, as `StorageTool random-uuid`
   // prints; one starting with "-" would be read as an option.
@@ -115,7 +148,16 @@ async function startLocal(): Promise<RunningService> {
   while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
   const format = spawnSync(
     "java",
-    [...jvm, "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId, "-c", config].concat(
+    [
+      ...jvmArgs(dir),
+      "kafka.tools.StorageTool",
+      "format",
+      "--standalone",
+      "-t",
+      clusterId,
+      "-c",
+      config,
+    ].concat(
       ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => [
         "--add-scram",
         `${m}=[name=${KAFKA_SASL_USER},password=${KAFKA_SASL_PASSWORD}]`,
@@ -127,34 +169,53 @@ async function startLocal(): Promise<RunningService> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`kafka StorageTool format failed: ${format.stderr || format.stdout}`);
   }
+  return { dir, brokerPort, controllerPort, saslPort, config };
+}
 
-  const server = spawnService("java", [...jvm, "kafka.Kafka", config], {
-    logFile: join(dir, "stdout.log"),
-    cwd: dir,
+/**
+ * Starts the broker of a formatted node and waits until it answers metadata.
+ * Stopping the process leaves the node's data in place, so it can be launched
+ * again. When it does not come up, its process is stopped and this throws.
+ */
+export async function launchKafka(node: KafkaNode): Promise<ServiceProcess> {
+  const server = spawnService("java", [...jvmArgs(node.dir), "kafka.Kafka", node.config], {
+    logFile: join(node.dir, "stdout.log"),
+    cwd: node.dir,
   });
-  const stop = async () => {
-    await server.stop(10_000);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const brokers = `127.0.0.1:${brokerPort}`;
   try {
-    await waitUntil(() => answersMetadata(brokers), {
-      what: `kafka on port ${brokerPort}`,
+    await waitUntil(() => answersMetadata(`127.0.0.1:${node.brokerPort}`), {
+      what: `kafka on port ${node.brokerPort}`,
       timeoutMs: READY_TIMEOUT_MS,
       intervalMs: 200,
-      failFast: () => (server.running() ? undefined : `exited early:\n${logTail(dir)}\n${server.logTail()}`),
+      failFast: () =>
+        server.running() ? undefined : `exited early:\n${logTail(node.dir)}\n${server.logTail()}`,
     });
   } catch (err) {
-    await stop();
+    await server.stop(10_000);
+    throw err;
+  }
+  return server;
+}
+
+async function startLocal(): Promise<RunningService> {
+  const node = await formatKafkaNode();
+  let server: ServiceProcess;
+  try {
+    server = await launchKafka(node);
+  } catch (err) {
+    rmSync(node.dir, { recursive: true, force: true });
     throw err;
   }
   return {
     env: {
-      SWITCHYARD_KAFKA_BROKERS: brokers,
+      SWITCHYARD_KAFKA_BROKERS: `127.0.0.1:${node.brokerPort}`,
       // A listener that wants SASL (PLAIN, SCRAM-SHA-256/512) as KAFKA_SASL_USER.
-      SWITCHYARD_KAFKA_SASL_BROKERS: `127.0.0.1:${saslPort}`,
+      SWITCHYARD_KAFKA_SASL_BROKERS: `127.0.0.1:${node.saslPort}`,
     },
-    stop,
+    stop: async () => {
+      await server.stop(10_000);
+      rmSync(node.dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { aptInstall, findExecutable, runCommand } from "../harness/apt.js";
 import { makeRunDir } from "../harness/paths.js";
 import { freePort, probeTcp, waitUntil } from "../harness/ports.js";
 import { spawnService } from "../harness/processes.js";
+import type { ServiceProcess } from "../harness/processes.js";
 import type { RunningService, ServiceDefinition, Unavailable } from "../harness/service.js";
 
 /** The variable tests read: `redis://127.0.0.1:<port>`. */
@@ -41,17 +42,24 @@ async function install(): Promise<Unavailable | undefined> {
   return serverPath() === undefined ? { reason: "redis-server still not on PATH after apt-get" } : undefined;
 }
 
-async function startLocal(): Promise<RunningService> {
+/**
+ * Starts redis-server on 127.0.0.1:`port` with its files in `dir` and waits
+ * until it answers PING. It runs without persistence unless `args` (appended
+ * to the defaults, so they win) say otherwise, e.g. `["--appendonly", "yes"]`.
+ * Launched again on the same port and directory, it reloads what it persisted.
+ */
+export async function launchRedis(
+  port: number,
+  dir: string,
+  args: readonly string[] = [],
+): Promise<ServiceProcess> {
   const binary = serverPath();
   if (binary === undefined) throw new Error("redis-server not installed");
-  const port = await freePort();
-  const dir = makeRunDir("redis");
-  const args = ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"];
-  const server = spawnService(binary, [...args, "--dir", dir], { logFile: join(dir, "redis.log"), cwd: dir });
-  const stop = async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const defaults = ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"];
+  const server = spawnService(binary, [...defaults, "--dir", dir, ...args], {
+    logFile: join(dir, "redis.log"),
+    cwd: dir,
+  });
   try {
     await waitUntil(() => redisAnswers(port), {
       what: `redis-server on port ${port}`,
@@ -59,9 +67,27 @@ async function startLocal(): Promise<RunningService> {
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {
-    await stop();
+    await server.stop();
     throw err;
   }
+  return server;
+}
+
+async function startLocal(): Promise<RunningService> {
+  if (serverPath() === undefined) throw new Error("redis-server not installed");
+  const port = await freePort();
+  const dir = makeRunDir("redis");
+  let server: ServiceProcess;
+  try {
+    server = await launchRedis(port, dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const stop = async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   return { env: { [REDIS_URL_ENV]: `redis://127.0.0.1:${port}` }, stop };
 }
 

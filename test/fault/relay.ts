@@ -1,0 +1,133 @@
+/**
+ * The fault tests' pipeline and its run: numbered items in, the same items out
+ * on `processed` (and, when asked, into a state store), with a little work per
+ * record so that the run is still busy when the server behind it is killed.
+ */
+import { pipeline, run } from "@switchyard/core";
+import type { Pipeline, PipelineRun, ResourceSource, RunSummary, Stream } from "@switchyard/core";
+import type { Item, ProcessedItem } from "../e2e/scale-out/pipeline.js";
+
+/** What every processed item is stamped with. */
+export const RELAY = "relay";
+
+/** Options of {@link relayPipeline}. */
+export interface RelayOptions {
+  /** Consumer group of the source. */
+  group: string;
+  /** Time spent per record, ms, as a model call would. */
+  workMsPerRecord: number;
+  /** A state store of the profile that also receives each item under its id. Default: none. */
+  state?: string;
+}
+
+/** Items from `items` to `processed` (keyed as they came), plus a state store when `options.state` is set. */
+export function relayPipeline(options: RelayOptions): Pipeline<ProcessedItem> {
+  const relayed = pipeline("fault-relay")
+    .from<Item>("items", { group: options.group })
+    .enrich(async (batch: Item[]): Promise<ProcessedItem[]> => {
+      await new Promise((resolve) => setTimeout(resolve, batch.length * options.workMsPerRecord));
+      return batch.map((item) => ({ id: item.id, by: RELAY }));
+    })
+    .to("processed")
+    // Room to prefetch every record: the source keeps fetching at the head while sinks are busy, so an
+    // outage hits the consumer's fetches as well as the sinks' writes.
+    .configure({ batchSize: 100, maxInFlightBatches: 100 });
+  if (options.state === undefined) return relayed;
+  return relayed.store(options.state, { key: (item) => String(item.id), value: (item) => item.id });
+}
+
+/** Publishes items 0 … count-1, keyed by id, in sends of 1000. */
+export async function publishItems(items: Stream<Item>, count: number): Promise<void> {
+  for (let first = 0; first < count; first += 1000) {
+    const ids = Array.from({ length: Math.min(1000, count - first) }, (_, i) => first + i);
+    await items.publish(ids.map((id) => ({ key: String(id), value: { id } })));
+  }
+}
+
+/** A run of the relay pipeline that remembers how it ended and what it warned about. */
+export class RelayRun {
+  /** Warnings the runtime reported (sink retries, failed commits, …). */
+  readonly warnings: string[] = [];
+  private readonly running: PipelineRun;
+  private failure: unknown;
+  private ended = false;
+
+  /** Starts `relay` on the profile's resources. */
+  constructor(relay: Pipeline<ProcessedItem>, resolver: ResourceSource) {
+    this.running = run(relay, {
+      resolver,
+      drainTimeoutMs: 10_000,
+      warn: (message) => this.warnings.push(message),
+    });
+    this.running.done.then(
+      () => (this.ended = true),
+      (err: unknown) => {
+        this.ended = true;
+        this.failure = err;
+      },
+    );
+  }
+
+  /** Records done so far. */
+  get processed(): number {
+    return this.running.stats().processed;
+  }
+
+  /** Why the run is over while it should still be running, or undefined while it runs. */
+  crash(): string | undefined {
+    if (!this.ended) return undefined;
+    const why = this.failure instanceof Error ? this.failure.message : String(this.failure);
+    return `the pipeline stopped on its own: ${why}; last warnings:\n${this.lastWarnings()}`;
+  }
+
+  /** The last few warnings, one a line, for failure messages. */
+  lastWarnings(count = 5): string {
+    return this.warnings.slice(-count).join("\n");
+  }
+
+  /** Stops the run gracefully; rejects when it crashed or does not stop within `timeoutMs`. */
+  async stop(timeoutMs: number): Promise<RunSummary> {
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the pipeline did not stop within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.running.stop(), overdue]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Waits until `done()` holds; throws after `timeoutMs`, or as soon as `failed()` gives a reason. */
+export async function waitFor(
+  what: string,
+  done: () => boolean,
+  options: { timeoutMs: number; failed: () => string | undefined; detail: () => string },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (!done()) {
+    const failure = options.failed();
+    if (failure !== undefined) throw new Error(`${what}: ${failure} (${options.detail()})`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${options.timeoutMs} ms (${options.detail()})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until `count()` has not changed for `quietMs` (at most `timeoutMs` in all), so late duplicates are counted too. */
+export async function waitQuiet(count: () => number, quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = count();
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (count() !== last) {
+      last = count();
+      since = Date.now();
+    }
+  }
+}
