@@ -54,7 +54,7 @@ export interface PointInput {
 export interface InferOptions<T, I, O, U> {
   /** The model input for one record. */
   input: (value: T) => I;
-  /** Combines a record with its prediction. */
+  /** Combines a record with its prediction; `fallback` says whether this record's prediction came from the endpoint's fallback. */
   output: (value: T, prediction: O, meta: { fallback: boolean }) => U;
   /** Endpoint tuning for this model: timeout, concurrency, circuit breaker, and a fallback for graceful degradation. */
   endpoint?: Partial<Omit<ModelEndpointOptions<I, O>, "name">>;

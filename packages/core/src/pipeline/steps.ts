@@ -88,8 +88,11 @@ export async function runSteps(
         current = await batchStep(current, s, failures, async (batch) => {
           const inputs = batch.map((i) => input(i.value));
           const result = await endpoint.predictBatch(inputs, resources.signal);
-          const meta = { fallback: result.fallback };
+          const byModel = { fallback: false };
+          const byFallback = { fallback: true };
+          const marks = result.fromFallback;
           for (let i = 0; i < batch.length; i++) {
+            const meta = marks?.[i] === true ? byFallback : byModel;
             batch[i]!.value = output(batch[i]!.value, result.outputs[i], meta);
           }
         });

@@ -1,4 +1,4 @@
-import { canceled } from "./signals.js";
+import { canceled, onAbort } from "./signals.js";
 
 /**
  * A concurrency limit: at most `limit` tasks run at once; the others wait in
@@ -41,17 +41,19 @@ export class ConcurrencyLimit {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        const index = this.#waiting.indexOf(grant);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        reject(canceled("waiting for a concurrency slot"));
-      };
+      const forget =
+        signal === undefined
+          ? () => undefined
+          : onAbort(signal, () => {
+              const index = this.#waiting.indexOf(grant);
+              if (index >= 0) this.#waiting.splice(index, 1);
+              reject(canceled("waiting for a concurrency slot"));
+            });
       // The slot is handed over directly, so `active` never dips and lets a newcomer jump the queue.
       const grant = () => {
-        signal?.removeEventListener("abort", onAbort);
+        forget();
         resolve();
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiting.push(grant);
     });
   }

@@ -31,4 +31,6 @@ export interface Predictions<O> {
   outputs: O[];
   /** Whether any of the outputs came from the fallback rather than the model. */
   fallback: boolean;
+  /** Per output, whether the fallback gave it; present when `fallback` is true. */
+  fromFallback?: boolean[];
 }

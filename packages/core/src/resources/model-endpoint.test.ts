@@ -185,7 +185,11 @@ describe("ModelEndpoint", () => {
       circuitBreaker: { failureThreshold: 3 },
       fallback: (inputs) => inputs.map(() => 0),
     });
-    expect(await model.predictBatch([1, 2])).toEqual({ outputs: [0, 0], fallback: true });
+    expect(await model.predictBatch([1, 2])).toEqual({
+      outputs: [0, 0],
+      fallback: true,
+      fromFallback: [true, true],
+    });
     expect(model.circuit).toBe("open");
     expect(await model.predict(7)).toBe(0);
     expect(driver.batches).toHaveLength(3);

@@ -122,7 +122,10 @@ export class ModelEndpoint<I = unknown, O = unknown> {
       chunks.map((chunk) => this.#limit.run(() => this.#predictChunk(chunk, signal), signal)),
     );
     if (results.length === 1 && results[0] !== undefined) return results[0];
-    return { outputs: results.flatMap((r) => r.outputs), fallback: results.some((r) => r.fallback) };
+    const outputs = results.flatMap((r) => r.outputs);
+    if (!results.some((r) => r.fallback)) return { outputs, fallback: false };
+    const fromFallback = results.flatMap((r) => r.fromFallback ?? r.outputs.map(() => false));
+    return { outputs, fallback: true, fromFallback };
   }
 
   async #predictChunk(inputs: I[], signal: AbortSignal | undefined): Promise<Predictions<O>> {
@@ -187,7 +190,8 @@ export class ModelEndpoint<I = unknown, O = unknown> {
     } catch (err) {
       throw wrapError(err, () => "Internal", `model "${this.name}": fallback`);
     }
-    return { outputs: this.#checkCount(outputs, inputs.length, "the fallback"), fallback: true };
+    const checked = this.#checkCount(outputs, inputs.length, "the fallback");
+    return { outputs: checked, fallback: true, fromFallback: checked.map(() => true) };
   }
 
   #checkCount(outputs: unknown, expected: number, source: string): O[] {

@@ -55,44 +55,50 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: str
   });
 }
 
-/** Pending operations per signal, cancelled together by one listener on that signal. */
-const pendingBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+/** Callbacks per signal, run together by one listener on that signal. */
+const callbacksBySignal = new WeakMap<AbortSignal, Set<() => void>>();
 
 /**
- * Like {@link raceAbort}, but registers one listener per signal instead of one
- * per call: adding a listener to an AbortSignal costs more than a fast driver
- * call, and long-lived signals (a resource's lifetime) see every call.
+ * Runs `callback` when `signal` aborts; returns the function that cancels the
+ * registration. Registers one real listener per signal, however many callers
+ * wait on it: adding a listener to an AbortSignal costs more than a fast driver
+ * call, and long-lived signals (a resource's lifetime, a run's) see every call.
  */
-export function guardAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(canceled(what));
-  }
-  let pending = pendingBySignal.get(signal);
-  if (pending === undefined) {
+export function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let callbacks = callbacksBySignal.get(signal);
+  if (callbacks === undefined) {
     const set = new Set<() => void>();
-    pending = set;
-    pendingBySignal.set(signal, set);
+    callbacks = set;
+    callbacksBySignal.set(signal, set);
     signal.addEventListener(
       "abort",
       () => {
-        for (const cancel of set) cancel();
+        for (const run of [...set]) run();
         set.clear();
       },
       { once: true },
     );
   }
-  const waiting = pending;
+  const registered = callbacks;
+  registered.add(callback);
+  return () => registered.delete(callback);
+}
+
+/** Like {@link raceAbort}, with one listener per signal rather than one per call (see {@link onAbort}). */
+export function guardAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(canceled(what));
+  }
   return new Promise<T>((resolve, reject) => {
-    const cancel = () => reject(canceled(what));
-    waiting.add(cancel);
+    const forget = onAbort(signal, () => reject(canceled(what)));
     promise.then(
       (value) => {
-        waiting.delete(cancel);
+        forget();
         resolve(value);
       },
       (err: unknown) => {
-        waiting.delete(cancel);
+        forget();
         // The driver's own error, passed on as is for the caller to classify.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(err);
