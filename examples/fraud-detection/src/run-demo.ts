@@ -55,6 +55,8 @@ export async function runDemo(
       since,
     );
     const running = run(fraudPipeline(), { resolver, stats, handleSignals: true });
+    // Transactions flow once the scorer is subscribed, so startup is not counted as latency.
+    await running.ready;
     const transactions = new Stream(await resolver.open("stream", "transactions"), {
       name: "transactions",
       codec: raw(),
