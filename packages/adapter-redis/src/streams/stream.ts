@@ -93,9 +93,13 @@ export class RedisStream implements StreamDriver {
         }
       }),
     );
+    const blocking = this.client.duplicate();
+    // A duplicate has none of the original's listeners: without one, ioredis logs every failed
+    // reconnect while the server is away. Failures reach the consumer through its rejected reads.
+    blocking.on("error", () => undefined);
     const consumer: RedisStreamConsumer = new RedisStreamConsumer({
       client: this.client,
-      blocking: this.client.duplicate(),
+      blocking,
       settings: this.settings,
       group: options.group,
       consumer: options.consumerName,
