@@ -1,0 +1,158 @@
+/**
+ * A Redis server that goes away mid-run: a pipeline reads numbered records
+ * from a Redis stream in a consumer group and writes each one to another Redis
+ * stream and to a redis:// state store, all on a server of its own that
+ * persists every write (`appendonly yes`, `appendfsync always`). The server is
+ * killed with SIGKILL while the pipeline is busy, stays down a few seconds and
+ * is started again on the same port and directory. The pipeline must ride it
+ * out, and every record must reach both the output stream (at least once; the
+ * duplicates are reported) and the state store.
+ */
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { ResourceResolver, StateStore, Stream, defineConfig, json } from "@switchyard/core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { redis } from "../../packages/adapter-redis/src/index.js";
+import { ProcessedLog } from "../e2e/processed-log.js";
+import type { Item, ProcessedItem } from "../e2e/scale-out/pipeline.js";
+import { makeRunDir } from "../harness/paths.js";
+import { freePort } from "../harness/ports.js";
+import type { ServiceProcess } from "../harness/processes.js";
+import { describeService } from "../harness/suite.js";
+import { launchRedis } from "../services/redis.js";
+import { restartServer, within } from "./outage.js";
+import { RelayRun, publishItems, relayPipeline, waitFor, waitQuiet } from "./relay.js";
+
+const RECORDS = 6000;
+/** At about a thousand records a second, the run is a quarter done when the server is killed. */
+const WORK_MS_PER_RECORD = 1;
+const KILL_AT = 1500;
+const DOWN_MS = 3000;
+/** Every write is on disk before Redis answers it, so a SIGKILL loses nothing that was acknowledged. */
+const PERSISTENT = ["--appendonly", "yes", "--appendfsync", "always"];
+/**
+ * A read whose reply the kill cut off leaves its records pending, delivered to
+ * no one; the consumer takes them over once they are idle this long (30 s by
+ * default, shortened to keep the test short).
+ */
+const CLAIM_IDLE_MS = 2000;
+
+// Uses a server of its own, which it kills; the harness's shared server only tells whether Redis can run here.
+describeService("redis", "a Redis server killed and restarted mid-run", () => {
+  const name = `fault-${randomUUID().slice(0, 8)}`;
+  let port = 0;
+  let dir: string | undefined;
+  let server: ServiceProcess | undefined;
+  let resolver: ResourceResolver | undefined;
+  let relay: RelayRun | undefined;
+  let log: ProcessedLog | undefined;
+
+  beforeAll(async () => {
+    port = await freePort();
+    dir = makeRunDir("redis");
+    server = await launchRedis(port, dir, PERSISTENT);
+  }, 30_000);
+
+  afterAll(async () => {
+    // Each step is bounded: after a failed restart, clients of a dead server could wait out their timeouts.
+    await within(5000, relay?.stop(5000) ?? Promise.resolve());
+    await within(5000, log?.close() ?? Promise.resolve());
+    await within(5000, resolver?.close() ?? Promise.resolve());
+    await server?.stop(2000);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    "keeps the pipeline running and delivers every record to the stream and the store",
+    { timeout: 90_000 },
+    async () => {
+      const base = `127.0.0.1:${port}`;
+      const config = defineConfig({
+        adapters: [redis()],
+        profiles: {
+          fault: {
+            streams: {
+              items: `redis-stream://${base}/${name}-items?partitions=2&blockMs=200&claimIdleMs=${CLAIM_IDLE_MS}`,
+              processed: `redis-stream://${base}/${name}-processed?partitions=2&blockMs=200`,
+              "dead-letters": `redis-stream://${base}/${name}-dead-letters`,
+            },
+            state: { seen: `redis://${base}/0?keyPrefix=${name}:seen:` },
+          },
+        },
+      });
+      resolver = new ResourceResolver(config, "fault");
+      const items = new Stream<Item>(await resolver.open("stream", "items"), {
+        name: "items",
+        codec: json(),
+      });
+      await publishItems(items, RECORDS);
+
+      const started = Date.now();
+      const current = new RelayRun(
+        relayPipeline({ group: `${name}-relay`, workMsPerRecord: WORK_MS_PER_RECORD, state: "seen" }),
+        resolver,
+      );
+      relay = current;
+      const progress = () => `${current.processed} of ${RECORDS} done; warnings:\n${current.lastWarnings()}`;
+      await waitFor("the pipeline gets going", () => current.processed >= KILL_AT, {
+        timeoutMs: 30_000,
+        failed: () => current.crash(),
+        detail: progress,
+      });
+
+      const atKill = current.processed;
+      const killedAt = Date.now() - started;
+      const outage = await restartServer(server!, DOWN_MS, () => launchRedis(port, dir!, PERSISTENT));
+      server = outage.server;
+      const backAt = Date.now();
+      expect(atKill, "the server went away only once the run was over").toBeLessThan(RECORDS);
+
+      const output = await ProcessedLog.start(
+        new Stream<ProcessedItem>(await resolver.open("stream", "processed"), {
+          name: "processed",
+          codec: json(),
+        }),
+        `${name}-audit`,
+      );
+      log = output;
+      await waitFor(
+        "every id reaches the output stream after the restart",
+        () => {
+          output.check();
+          return output.distinct >= RECORDS;
+        },
+        {
+          timeoutMs: 30_000,
+          failed: () => current.crash(),
+          detail: () => `${output.distinct} ids out; ${progress()}`,
+        },
+      );
+      const recoveredMs = Date.now() - backAt;
+      const summary = await current.stop(15_000);
+      await waitQuiet(() => output.records, 1000, 10_000);
+
+      const ids = Array.from({ length: RECORDS }, (_, id) => id);
+      const seen = await new StateStore<number>(await resolver.open("state", "seen"), {
+        name: "seen",
+      }).getMany(ids.map(String));
+      const missingInStore = ids.filter((id) => seen[id] !== id);
+      const missing = ids.filter((id) => !output.arrivals.has(id));
+      const unknown = [...output.arrivals.keys()].filter((id) => !(id >= 0 && id < RECORDS));
+      const report =
+        `${RECORDS} records, ${output.records} written, ${output.duplicates} duplicates, ` +
+        `${summary.deadLetters} dead letters, ${RECORDS - missingInStore.length} in the store; ` +
+        `server killed at ${killedAt} ms (${atKill} done), down ${outage.times.downMs} ms ` +
+        `(restart took ${outage.times.restartMs} ms), every id out ${recoveredMs} ms after it was back; ` +
+        `${current.warnings.length} warnings`;
+      console.log(`redis-restart: ${report}`);
+      expect({ missing: missing.length, missingInStore: missingInStore.length, unknown }, report).toEqual({
+        missing: 0,
+        missingInStore: 0,
+        unknown: [],
+      });
+      expect(summary.deadLetters, `a server outage is transient: nothing is dead-lettered; ${report}`).toBe(
+        0,
+      );
+    },
+  );
+});
