@@ -5,7 +5,7 @@
  */
 import type { ServiceProcess } from "../harness/processes.js";
 
-/** When the server went away and came back, ms since the outage began. */
+/** How long an outage lasted, ms. */
 export interface OutageTimes {
   /** How long the server was down, from the kill until the new process answered. */
   downMs: number;
@@ -15,7 +15,14 @@ export interface OutageTimes {
 
 /** Kills the server's process group with SIGKILL and waits until every process of it is gone. */
 export async function killServer(server: ServiceProcess): Promise<void> {
-  if (server.running()) process.kill(-server.pid, "SIGKILL");
+  // A process that never started has no group (pid -1): there is nothing to signal.
+  if (server.pid > 0 && server.running()) {
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
   await server.stop(1000);
 }
 
