@@ -1,4 +1,5 @@
 import { SwitchyardError, codeOf, isRetryable } from "./errors.js";
+import { onAbort } from "./resources/signals.js";
 
 /** How a failed call is retried: exponential backoff with full jitter, capped. */
 export interface RetryPolicy {
@@ -38,15 +39,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(new SwitchyardError("Canceled", "canceled while waiting to retry"));
       return;
     }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new SwitchyardError("Canceled", "canceled while waiting to retry"));
-    };
+    // Many retries may wait on one long-lived signal: one shared listener, not one each.
+    const forget =
+      signal === undefined
+        ? () => undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(new SwitchyardError("Canceled", "canceled while waiting to retry"));
+          });
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      forget();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
