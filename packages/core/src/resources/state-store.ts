@@ -7,6 +7,7 @@ import type {
   StateWrite,
 } from "../driver/index.js";
 import { SwitchyardError, wrapError } from "../errors.js";
+import type { ErrorCode } from "../errors.js";
 import { type RetryPolicy, retryPolicy } from "../retry.js";
 import { mapBatches, roundsByKey } from "./batches.js";
 import { callDriver } from "./driver-call.js";
@@ -62,6 +63,7 @@ export class StateStore<V = unknown> {
   readonly #adapter: string;
   readonly #concurrency: number;
   readonly #lifetime = new AbortController();
+  readonly #classify: (err: unknown) => ErrorCode;
   #closed = false;
 
   constructor(driver: StateStoreDriver, options: StateStoreOptions<V>) {
@@ -69,6 +71,7 @@ export class StateStore<V = unknown> {
     this.#driver = driver;
     this.#codec = options.codec ?? json<V>();
     this.#policy = retryPolicy(options.retry);
+    this.#classify = driver.errorCode.bind(driver);
     const className = (driver as { constructor?: { name?: string } }).constructor?.name;
     this.#adapter = options.adapter ?? (className && className !== "Object" ? className : "(unnamed)");
     this.#concurrency = options.concurrency ?? 4;
@@ -268,26 +271,32 @@ export class StateStore<V = unknown> {
     call: (batch: T[], signal: AbortSignal) => Promise<R[]>,
   ): Promise<R[]> {
     if (items.length === 0) return Promise.resolve([]);
-    const once = async (batch: T[]) => {
-      const results = await callDriver(`state store "${this.name}": ${op}`, (s) => call(batch, s), {
-        policy: this.#policy,
-        classify: (err) => this.#driver.errorCode(err),
-        lifetime: this.#lifetime.signal,
-        signal,
-      });
-      if (!Array.isArray(results) || results.length !== batch.length) {
-        throw new SwitchyardError(
-          "Internal",
-          `state store "${this.name}": ${op} returned ${Array.isArray(results) ? results.length : "no"} results ` +
-            `for ${batch.length} keys; adapter ${this.#adapter} must return one result per key`,
-        );
-      }
-      return results;
-    };
     const { maxBatch } = this.#driver.capabilities;
-    return items.length <= maxBatch
-      ? once(items as T[])
-      : mapBatches(items, maxBatch, this.#concurrency, once);
+    if (items.length <= maxBatch) return this.#callOnce(items as T[], op, signal, call);
+    return mapBatches(items, maxBatch, this.#concurrency, (batch) => this.#callOnce(batch, op, signal, call));
+  }
+
+  /** One driver call with retries; checks there is one result per item. */
+  async #callOnce<T, R>(
+    batch: T[],
+    op: string,
+    signal: AbortSignal | undefined,
+    call: (batch: T[], signal: AbortSignal) => Promise<R[]>,
+  ): Promise<R[]> {
+    const results = await callDriver(`state store "${this.name}": ${op}`, call.bind(undefined, batch), {
+      policy: this.#policy,
+      classify: this.#classify,
+      lifetime: this.#lifetime.signal,
+      signal,
+    });
+    if (!Array.isArray(results) || results.length !== batch.length) {
+      throw new SwitchyardError(
+        "Internal",
+        `state store "${this.name}": ${op} returned ${Array.isArray(results) ? results.length : "no"} results ` +
+          `for ${batch.length} keys; adapter ${this.#adapter} must return one result per key`,
+      );
+    }
+    return results;
   }
 
   #ensureOpen(): void {
