@@ -46,6 +46,16 @@ export function inServiceScope<T>(service: string, fn: () => Promise<T>): Promis
   return scope.run(service, fn);
 }
 
+/**
+ * Turns the scope tracking off once services are up. While an AsyncLocalStorage
+ * is enabled, Node runs a hook on every promise of the process, which would tax
+ * benchmarks and tests that start services in-process. `inServiceScope` turns
+ * it on again when needed.
+ */
+export function endServiceScopes(): void {
+  scope.disable();
+}
+
 /** Records a run directory under the current service scope. */
 export function tagRunDir(dir: string): void {
   runDirs.set(dir, scope.getStore());

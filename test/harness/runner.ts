@@ -4,7 +4,7 @@
  */
 import { chooseBackend, dockerUnavailable } from "./backend.js";
 import type { Backend } from "./backend.js";
-import { inServiceScope, resourcesOf, stopProcessGroup } from "./processes.js";
+import { endServiceScopes, inServiceScope, resourcesOf, stopProcessGroup } from "./processes.js";
 import type { ServiceDefinition } from "./service.js";
 
 /** A service that is up, and where it came from. */
@@ -54,6 +54,7 @@ export async function startServices(
   const backend = options.backend ?? (await chooseBackend());
   const log = options.log ?? ((line: string) => console.error(line));
   const outcomes = await Promise.all(definitions.map((definition) => startOne(definition, backend, log)));
+  endServiceScopes();
   return {
     started: outcomes.filter((o): o is StartedService => "env" in o),
     missing: outcomes.filter((o): o is MissingService => "reason" in o),

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../errors.js";
 import { isRetryable, wrapError } from "../errors.js";
 import { type RetryPolicy, backoffDelay, sleep, withRetry } from "../retry.js";
-import { guardAbort, linkSignals } from "./signals.js";
+import { canceled, guardAbort, linkSignals } from "./signals.js";
 
 /** What {@link callDriver} needs to know about the resource making the call. */
 export interface DriverCallOptions {
@@ -27,11 +27,14 @@ export function callDriver<T>(
   options: DriverCallOptions,
 ): Promise<T> {
   if (options.signal === undefined) {
-    // The common case: no caller signal. The first attempt runs bare; only a failure pays for retries.
+    // The common case: no caller signal. The first attempt runs bare (the driver gets the
+    // lifetime signal and is closed with it); only a failure pays for retries.
     const lifetime = options.lifetime;
-    return guardAbort(fn(lifetime), lifetime, context).catch((err: unknown) =>
-      retryAfterFirstFailure(err, context, fn, options, lifetime),
-    );
+    if (lifetime.aborted) return Promise.reject(canceled(context));
+    return fn(lifetime).catch((err: unknown) => {
+      if (lifetime.aborted) throw canceled(context);
+      return retryAfterFirstFailure(err, context, fn, options, lifetime);
+    });
   }
   const linked = linkSignals(options.lifetime, options.signal);
   return withRetry(

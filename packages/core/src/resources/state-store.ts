@@ -64,6 +64,7 @@ export class StateStore<V = unknown> {
   readonly #concurrency: number;
   readonly #lifetime = new AbortController();
   readonly #classify: (err: unknown) => ErrorCode;
+  readonly #driverGet: (keys: string[], signal: AbortSignal) => Promise<(StateEntry | undefined)[]>;
   #closed = false;
 
   constructor(driver: StateStoreDriver, options: StateStoreOptions<V>) {
@@ -72,6 +73,7 @@ export class StateStore<V = unknown> {
     this.#codec = options.codec ?? json<V>();
     this.#policy = retryPolicy(options.retry);
     this.#classify = driver.errorCode.bind(driver);
+    this.#driverGet = driver.get.bind(driver);
     const className = (driver as { constructor?: { name?: string } }).constructor?.name;
     this.#adapter = options.adapter ?? (className && className !== "Object" ? className : "(unnamed)");
     this.#concurrency = options.concurrency ?? 4;
@@ -93,7 +95,10 @@ export class StateStore<V = unknown> {
 
   /** Reads one value; `undefined` when the key is missing or expired. */
   async get(key: string, options: StateCallOptions = {}): Promise<V | undefined> {
-    return (await this.getEntries([key], options))[0]?.value;
+    this.#ensureOpen();
+    this.#checkKey(key);
+    const [entry] = await this.#callOnce([key], "get", options.signal, this.#driverGet);
+    return entry === undefined ? undefined : this.#decode(key, entry.value);
   }
 
   /** Reads several values, one per key in order (`undefined` for missing keys). */
