@@ -29,11 +29,22 @@ export type Reply =
  * discarded (so the client sees the 413 instead of a reset connection), then refused.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return collectBody(req, limit, asIs);
+}
+
+/** Reads the whole request body as `readBody` does and parses it as `parseJson` does. */
+export function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  return collectBody(req, limit, parseJson);
+}
+
+/** Reads the body and settles with `finish(body)`, or with what `finish` throws. */
+function collectBody<T>(req: IncomingMessage, limit: number, finish: (body: Buffer) => T): Promise<T> {
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const chunks: Buffer[] = [];
   let size = 0;
   let over = declared > limit;
-  // Events rather than an async iterator: this runs once per request on the hot path.
+  // Events rather than an async iterator, and `on` rather than `once` (each event comes at most once
+  // here): this runs once per request on the hot path.
   return new Promise((resolve, reject) => {
     let ended = false;
     req.on("data", (chunk: Buffer) => {
@@ -41,24 +52,32 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) over = true;
       if (!over) chunks.push(chunk);
     });
-    req.once("error", reject);
+    req.on("error", reject);
     // A client that disconnects mid-body never sends "end"; settle so the request is not counted in flight forever.
     // "close" also follows every answered request: building an error there (a stack trace each time) was
     // a tenth of the server's CPU under load, so only a body that never ended gets one.
-    req.once("close", () => {
+    req.on("close", () => {
       if (!ended) reject(new HttpError(400, "the client closed the connection before the body ended"));
     });
-    req.once("end", () => {
+    req.on("end", () => {
       ended = true;
       if (over) {
         reject(
           new HttpError(413, `request body exceeds the ${limit}-byte limit; send fewer rows per request`),
         );
-      } else {
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+        return;
+      }
+      try {
+        resolve(finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      } catch (err) {
+        reject(err instanceof Error ? err : new HttpError(400, String(err)));
       }
     });
   });
+}
+
+function asIs(body: Buffer): Buffer {
+  return body;
 }
 
 /** Parses a JSON body, answering 400 with the parser's reason when it is malformed. */

@@ -32,19 +32,34 @@ class Histogram {
   }
 }
 
+/** The request counter of one route: answers by status. */
+export class RouteRequests {
+  /** Answers by status code, in the order statuses were first seen. */
+  readonly byStatus = new Map<number, number>();
+
+  /** Counts one answer with `status`. */
+  count(status: number): void {
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+  }
+}
+
 /** Counters and histograms of one model server. */
 export class ServerMetrics {
-  private readonly requests = new Map<string, number>();
+  private readonly requests = new Map<string, RouteRequests>();
   private readonly batchSize = new Histogram(BATCH_BUCKETS);
   private readonly latency = new Histogram(LATENCY_BUCKETS);
   private runs = 0;
 
   constructor(private readonly model: string) {}
 
-  /** Counts one answered request. `route` is the route's name, never the raw path, to bound cardinality. */
-  request(route: string, status: number): void {
-    const key = `${route}\u0000${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+  /**
+   * The request counter of the route named `route` (the route's name, never the raw path, to bound
+   * cardinality). Callers keep it, so counting an answer costs no label lookup.
+   */
+  route(route: string): RouteRequests {
+    let counter = this.requests.get(route);
+    if (counter === undefined) this.requests.set(route, (counter = new RouteRequests()));
+    return counter;
   }
 
   /** Records one session run: rows in the batch and seconds it took. */
@@ -61,9 +76,10 @@ export class ServerMetrics {
       "# HELP switchyard_model_requests_total HTTP requests answered, by route and status.",
       "# TYPE switchyard_model_requests_total counter",
     ];
-    for (const [key, n] of this.requests) {
-      const [route, status] = key.split("\u0000");
-      out.push(`switchyard_model_requests_total{route="${route}",status="${status}"} ${n}`);
+    for (const [route, counter] of this.requests) {
+      for (const [status, n] of counter.byStatus) {
+        out.push(`switchyard_model_requests_total{route="${route}",status="${status}"} ${n}`);
+      }
     }
     out.push(
       "# HELP switchyard_model_session_runs_total Model session runs (one per batch).",

@@ -61,6 +61,31 @@ export function match(routes: readonly Route[], method: string, path: string): M
   return allowed.length > 0 ? { allowed } : undefined;
 }
 
+/** Most paths a `RouteTable` remembers; further paths are matched on every request. */
+const REMEMBERED_PATHS = 256;
+
+/**
+ * The route table of a server: `match` over its routes, remembering the result for the
+ * paths it has seen (clients send the same few paths over and over), so the patterns
+ * are not run again on each request.
+ */
+export class RouteTable {
+  private readonly seen = new Map<string, Match>();
+
+  constructor(readonly routes: readonly Route[]) {}
+
+  /** Same as `match(routes, method, path)`. */
+  match(method: string, path: string): Match {
+    const key = `${method} ${path}`;
+    const known = this.seen.get(key);
+    if (known !== undefined) return known;
+    const found = match(this.routes, method, path);
+    // Only answers worth remembering, and only so many: unknown paths cost no memory.
+    if (found !== undefined && this.seen.size < REMEMBERED_PATHS) this.seen.set(key, found);
+    return found;
+  }
+}
+
 /** Throws 404 unless `name` is the served model's name (and `version`, when given, its version). */
 export function requireModel(ctx: RouteContext, name: string, version = ""): void {
   if (name !== ctx.model.name) {

@@ -6,11 +6,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { Batcher, type BatcherStats } from "./batcher.js";
-import { HttpError, parseJson, readBody, type Reply } from "./http.js";
-import { ServerMetrics } from "./metrics.js";
+import { HttpError, type Reply } from "./http.js";
+import { ServerMetrics, type RouteRequests } from "./metrics.js";
 import { loadModel, type TensorSpec } from "./model.js";
 import { resolveOptions, type ServeModelOptions } from "./options.js";
-import { match, type Route, type RouteContext } from "./router.js";
+import { RequestContext } from "./request-context.js";
+import { RouteTable, type Route } from "./router.js";
 import { azureMlRoutes } from "./routes/azure-ml.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { openInferenceRoutes } from "./routes/open-inference.js";
@@ -45,7 +46,7 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
   let draining = false;
   let inflight = 0;
   const batcher = new Batcher(model, { ...resolved, onRun: (rows, seconds) => metrics.run(rows, seconds) });
-  const routes: Route[] = [
+  const table = new RouteTable([
     ...vertexRoutes(resolved),
     ...openInferenceRoutes(),
     ...tfServingRoutes(),
@@ -61,34 +62,31 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
         contentType: "text/plain; version=0.0.4",
       }),
     },
-  ];
+  ]);
+  // Each route's counter is looked up once, here, rather than by label on every answer.
+  const counters = new Map<Route, RouteRequests>(table.routes.map((r) => [r, metrics.route(r.name)]));
+  const unmatched = metrics.route("unmatched");
   let drained: (() => void) | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inflight++;
-    const path = (req.url ?? "/").split("?", 1)[0]!;
-    let routeName = "unmatched";
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query < 0 ? url : url.slice(0, query);
+    let counter = unmatched;
     let reply: Reply;
     try {
-      const found = match(routes, req.method ?? "GET", path);
-      if (found !== undefined && "route" in found) routeName = found.route.name;
+      const found = table.match(req.method ?? "GET", path);
+      if (found !== undefined && "route" in found) counter = counters.get(found.route)!;
       if (found === undefined) throw new HttpError(404, `no route for ${req.method} ${path}`);
       if ("allowed" in found) {
         throw new HttpError(405, `${req.method} is not allowed on ${path}`, {
           allow: found.allowed.join(", "),
         });
       }
-      const ctx: RouteContext = {
-        req,
-        params: found.params,
-        model,
-        batcher,
-        options: resolved,
-        ready: !draining,
-        body: () => readBody(req, resolved.maxBodyBytes),
-        json: async () => parseJson(await readBody(req, resolved.maxBodyBytes)),
-      };
-      reply = await found.route.handle(ctx);
+      reply = await found.route.handle(
+        new RequestContext(req, found.params, model, batcher, resolved, !draining),
+      );
     } catch (err) {
       const e =
         err instanceof HttpError ? err : new HttpError(500, `internal error: ${(err as Error).message}`);
@@ -96,7 +94,7 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
       // Unread bodies would otherwise be parsed as the next request on this connection.
       if (!req.complete) req.resume();
     }
-    metrics.request(routeName, reply.status);
+    counter.count(reply.status);
     send(res, reply, draining);
     inflight--;
     if (draining) {
@@ -164,14 +162,27 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
   };
 }
 
+/**
+ * Answers with one header list and the body in one `end`, which Node writes to the
+ * socket in one call. The usual answer (no extra headers) skips building a header object.
+ */
 function send(res: ServerResponse, reply: Reply, closing: boolean): void {
-  const body = "json" in reply ? JSON.stringify(reply.json) : reply.text;
-  const headers: Record<string, string | number> = {
-    "content-type": "json" in reply ? "application/json" : reply.contentType,
-    "content-length": Buffer.byteLength(body),
-    ...reply.headers,
-  };
-  if (closing) headers.connection = "close";
-  res.writeHead(reply.status, headers);
+  const json = "json" in reply;
+  const body = json ? JSON.stringify(reply.json) : reply.text;
+  const contentType = json ? "application/json" : reply.contentType;
+  const length = Buffer.byteLength(body);
+  if (reply.headers === undefined) {
+    const headers = ["content-type", contentType, "content-length", length];
+    if (closing) headers.push("connection", "close");
+    res.writeHead(reply.status, headers);
+  } else {
+    const headers: Record<string, string | number> = {
+      "content-type": contentType,
+      "content-length": length,
+      ...reply.headers,
+    };
+    if (closing) headers.connection = "close";
+    res.writeHead(reply.status, headers);
+  }
   res.end(body);
 }
