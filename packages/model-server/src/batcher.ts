@@ -5,7 +5,7 @@
 import ort from "onnxruntime-node";
 import { HttpError } from "./http.js";
 import type { ServedModel } from "./model.js";
-import { allocate, type InputBatch, type RequestOutputs } from "./tensor.js";
+import { allocate, type InputArray, type InputBatch, type RequestOutputs } from "./tensor.js";
 
 /** Options for the `Batcher`. */
 export interface BatcherOptions {
@@ -29,6 +29,11 @@ export interface BatcherStats {
   sessionRuns: number;
 }
 
+/** An output tensor's data: a typed array of numbers or bigints. */
+type OutputArray = ArrayLike<number | bigint> & {
+  subarray(a: number, b: number): ArrayLike<number | bigint>;
+};
+
 interface Pending {
   input: InputBatch;
   enqueuedAt: number;
@@ -48,6 +53,11 @@ export class Batcher {
   private admitted = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly counters: BatcherStats = { requests: 0, rows: 0, sessionRuns: 0 };
+  /**
+   * Where batches of several requests are assembled, reused from run to run: runs never overlap and
+   * the session is done with its input when a run resolves. Allocated on the first shared run.
+   */
+  private assembly: InputArray | undefined;
 
   constructor(
     private readonly model: ServedModel,
@@ -109,11 +119,14 @@ export class Batcher {
 
   private async run(): Promise<void> {
     const batch = this.take();
-    const rows = batch.reduce((n, p) => n + p.input.rows, 0);
+    let rows = 0;
+    for (const p of batch) rows += p.input.rows;
     const { input, outputs } = this.model;
     let data = batch[0]!.input.data;
     if (batch.length > 1) {
-      data = allocate(input, rows);
+      // Several requests sum to at most maxBatch rows (only a lone request may be larger).
+      this.assembly ??= allocate(input, this.options.maxBatch);
+      data = this.assembly.subarray(0, rows * input.rowSize);
       let at = 0;
       for (const p of batch) {
         data.set(p.input.data, at);
@@ -129,16 +142,17 @@ export class Batcher {
       this.counters.requests += batch.length;
       this.counters.rows += rows;
       this.options.onRun?.(rows, seconds);
+      const all = outputs.map((spec) => result[spec.name]!.data as unknown as OutputArray);
       let row = 0;
       for (const p of batch) {
-        const tensors = outputs.map((spec) => {
-          const all = result[spec.name]!.data as unknown as ArrayLike<number | bigint> & {
-            subarray(a: number, b: number): ArrayLike<number | bigint>;
-          };
-          return { spec, data: all.subarray(row * spec.rowSize, (row + p.input.rows) * spec.rowSize) };
-        });
+        const end = row + p.input.rows;
+        const tensors: RequestOutputs["tensors"] = new Array(outputs.length);
+        for (let i = 0; i < outputs.length; i++) {
+          const spec = outputs[i]!;
+          tensors[i] = { spec, data: all[i]!.subarray(row * spec.rowSize, end * spec.rowSize) };
+        }
         p.resolve({ rows: p.input.rows, tensors });
-        row += p.input.rows;
+        row = end;
       }
     } catch (err) {
       const failure = new HttpError(500, `inference failed: ${(err as Error).message.split("\n", 1)[0]}`);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { afterEach, describe, expect, it } from "vitest";
-import { inflight, postJson, row, startFixture } from "./fixture.js";
+import { expected, inflight, postJson, row, startFixture } from "./fixture.js";
 import { serveModel, type ModelServer } from "./server.js";
 
 const tensor = (rows: number[][]) => ({
@@ -71,9 +71,19 @@ describe("serveModel", () => {
     const url = `${server.url}/v2/models/fraud/infer`;
     const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => postJson(url, tensor([row(i)]))));
     expect(answers.every((a) => a.status === 200)).toBe(true);
+    // Each request gets its own row's score back, whichever batch it shared.
+    answers.forEach((a, i) => expect(a.json.outputs[0].data[0]).toBeCloseTo(expected(row(i)), 5));
     const stats = server.stats();
     expect(stats.requests).toBe(32);
     expect(stats.sessionRuns).toBeLessThanOrEqual(8);
+    // A second round reuses the batch assembly buffer of the first.
+    const again = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => postJson(url, tensor([row(100 + i), row(200 + i)]))),
+    );
+    again.forEach((a, i) => {
+      expect(a.json.outputs[0].data[0]).toBeCloseTo(expected(row(100 + i)), 5);
+      expect(a.json.outputs[0].data[1]).toBeCloseTo(expected(row(200 + i)), 5);
+    });
   });
 
   it("runs each request alone when batching is off", async () => {
