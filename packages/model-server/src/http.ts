@@ -24,6 +24,11 @@ export type Reply =
   | { status: number; json: unknown; headers?: Readonly<Record<string, string>> }
   | { status: number; text: string; contentType: string; headers?: Readonly<Record<string, string>> };
 
+/** A 200-style JSON reply whose body is already JSON text. */
+export function jsonText(status: number, text: string): Reply {
+  return { status, text, contentType: "application/json" };
+}
+
 /**
  * Reads the whole request body. A body over `limit` bytes is read to its end and
  * discarded (so the client sees the 413 instead of a reset connection), then refused.

@@ -113,13 +113,6 @@ function nest(spec: TensorSpec, data: ArrayLike<number | bigint>, at: number, di
   return out;
 }
 
-/** Every element of an output tensor, flat, as JSON values. */
-export function flatValues(spec: TensorSpec, data: ArrayLike<number | bigint>): unknown[] {
-  const out = new Array<unknown>(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = jsonNumber(spec, data[i]!);
-  return out;
-}
-
 function jsonNumber(spec: TensorSpec, value: number | bigint): number | boolean {
   if (spec.type === "bool") return value !== 0;
   return typeof value === "bigint" ? Number(value) : value;

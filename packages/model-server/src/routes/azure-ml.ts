@@ -4,10 +4,11 @@
  * inference server's liveness answer on `GET /`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpError, isObject } from "../http.js";
+import { HttpError, isObject, jsonText } from "../http.js";
 import type { ResolvedOptions } from "../options.js";
 import { requireReady, type Route, type RouteContext } from "../router.js";
-import { predictions, rowsFromJson, type InputBatch } from "../tensor.js";
+import { rowsFromJson, type InputBatch } from "../tensor.js";
+import { predictionsJson } from "../tensor-json.js";
 import { rowsFromInputs, rowsFromSplit } from "./formats.js";
 
 /** The Azure ML routes for the given options. */
@@ -28,7 +29,7 @@ export function azureMlRoutes(options: ResolvedOptions): Route[] {
         if (key !== undefined) authorize(ctx, key);
         requireReady(ctx);
         const out = await ctx.batcher.score(rowsFromScoreBody(await ctx.json(), ctx));
-        return { status: 200, json: predictions(out) };
+        return jsonText(200, predictionsJson(out));
       },
     },
   ];

@@ -3,10 +3,11 @@
  * out), which is also where MLflow's scoring server takes its formats; plus the
  * SageMaker runtime path `/endpoints/{name}/invocations` and the `/ping` health check.
  */
-import { HttpError, isObject, mediaType } from "../http.js";
+import { HttpError, isObject, jsonText, mediaType } from "../http.js";
 import type { TensorSpec } from "../model.js";
 import { requireModel, requireReady, type Route, type RouteContext } from "../router.js";
-import { predictions, rowsFromJson, type InputBatch } from "../tensor.js";
+import { rowsFromJson, type InputBatch } from "../tensor.js";
+import { predictionsJson } from "../tensor-json.js";
 import { csvOf, rowsFromCsv, rowsFromInputs, rowsFromSplit } from "./formats.js";
 
 /** The SageMaker and MLflow routes. */
@@ -49,7 +50,7 @@ async function invoke(ctx: RouteContext) {
   }
   const out = await ctx.batcher.score(input);
   if (answerCsv) return { status: 200, text: csvOf(out), contentType: "text/csv" };
-  return { status: 200, json: { predictions: predictions(out) } };
+  return jsonText(200, `{"predictions":${predictionsJson(out)}}`);
 }
 
 function wantsCsv(accept: string): boolean {

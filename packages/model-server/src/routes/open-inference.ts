@@ -2,10 +2,11 @@
  * Open Inference Protocol v2 over REST — the contract of KServe, Triton,
  * Seldon MLServer and TorchServe's KServe mode: health, metadata and typed-tensor inference.
  */
-import { HttpError, isObject } from "../http.js";
+import { HttpError, isObject, jsonText } from "../http.js";
 import type { TensorSpec } from "../model.js";
 import { requireModel, requireReady, type Route, type RouteContext } from "../router.js";
-import { flatValues, tensorFromJson } from "../tensor.js";
+import { tensorFromJson } from "../tensor.js";
+import { flatJson } from "../tensor-json.js";
 
 const MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?$/;
 const MODEL_READY = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?\/ready$/;
@@ -106,22 +107,19 @@ async function infer(ctx: RouteContext) {
   const rows = batchSize(tensor.shape, spec);
   const wanted = requestedOutputs(body.outputs, ctx);
   const out = await ctx.batcher.score(tensorFromJson(tensor.data, spec, rows, "inputs[0].data"));
-  return {
-    status: 200,
-    json: {
-      model_name: ctx.model.name,
-      model_version: ctx.model.version,
-      ...(typeof body.id === "string" ? { id: body.id } : {}),
-      outputs: out.tensors
-        .filter((t) => wanted === undefined || wanted.has(t.spec.name))
-        .map((t) => ({
-          name: t.spec.name,
-          datatype: t.spec.datatype,
-          shape: [rows, ...t.spec.shape.slice(1)],
-          data: flatValues(t.spec, t.data),
-        })),
-    },
-  };
+  // Written as text, key for key what JSON.stringify would write for the response object.
+  let outputs = "";
+  for (const t of out.tensors) {
+    if (wanted !== undefined && !wanted.has(t.spec.name)) continue;
+    outputs +=
+      `${outputs === "" ? "" : ","}{"name":${JSON.stringify(t.spec.name)},"datatype":${JSON.stringify(t.spec.datatype)},` +
+      `"shape":${JSON.stringify([rows, ...t.spec.shape.slice(1)])},"data":${flatJson(t.spec, t.data)}}`;
+  }
+  const id = typeof body.id === "string" ? `"id":${JSON.stringify(body.id)},` : "";
+  return jsonText(
+    200,
+    `{"model_name":${JSON.stringify(ctx.model.name)},"model_version":${JSON.stringify(ctx.model.version)},${id}"outputs":[${outputs}]}`,
+  );
 }
 
 /** Checks the request shape against the input's and returns its batch dimension. */

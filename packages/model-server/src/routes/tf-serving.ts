@@ -2,9 +2,10 @@
  * TensorFlow Serving's REST API: model status and `:predict` in the row
  * (`instances`) and columnar (`inputs`) formats.
  */
-import { HttpError, isObject } from "../http.js";
+import { HttpError, isObject, jsonText } from "../http.js";
 import { requireModel, requireReady, type Route, type RouteContext } from "../router.js";
-import { predictions, rowsFromJson, rowValue, type RequestOutputs } from "../tensor.js";
+import { rowsFromJson, rowValue, type RequestOutputs } from "../tensor.js";
+import { predictionsJson } from "../tensor-json.js";
 
 const STATUS = /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+))?$/;
 const PREDICT = /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+))?:predict$/;
@@ -46,7 +47,7 @@ async function predict(ctx: RouteContext) {
   const spec = ctx.model.input;
   if (body.instances !== undefined) {
     const out = await ctx.batcher.score(rowsFromJson(body.instances, spec, "instances"));
-    return { status: 200, json: { predictions: predictions(out) } };
+    return jsonText(200, `{"predictions":${predictionsJson(out)}}`);
   }
   let columns: unknown = body.inputs;
   if (isObject(columns)) {

@@ -3,11 +3,12 @@
  * `{predictions, deployedModelId}` out, on `AIP_PREDICT_ROUTE` / `AIP_HEALTH_ROUTE`
  * when Vertex sets them, and on Vertex's default routes otherwise.
  */
-import { HttpError, isObject } from "../http.js";
+import { HttpError, isObject, jsonText } from "../http.js";
 import type { ResolvedOptions } from "../options.js";
 import type { Route, RouteContext } from "../router.js";
 import { requireReady } from "../router.js";
-import { predictions, rowsFromJson } from "../tensor.js";
+import { rowsFromJson } from "../tensor.js";
+import { predictionsJson } from "../tensor-json.js";
 
 /** The routes Vertex uses when the container spec names none (`ENDPOINT` and `DEPLOYED_MODEL` are Vertex's ids). */
 const DEFAULT_PREDICT = /^\/v1\/endpoints\/([^/:]+)\/deployedModels\/([^/:]+):predict$/;
@@ -40,5 +41,8 @@ async function predict(ctx: RouteContext) {
   }
   const out = await ctx.batcher.score(rowsFromJson(body.instances, ctx.model.input, "instances"));
   const deployedModelId = ctx.params[1] || ctx.options.vertex.deployedModelId || ctx.model.name;
-  return { status: 200, json: { predictions: predictions(out), deployedModelId } };
+  return jsonText(
+    200,
+    `{"predictions":${predictionsJson(out)},"deployedModelId":${JSON.stringify(deployedModelId)}}`,
+  );
 }
