@@ -14,7 +14,9 @@
  * A second model, a perceptron with two hidden layers of 1024, shows batching where
  * inference costs more than HTTP. At 64 clients the server's CPU time per inference is
  * read from /proc as well: on two cores the load generator competes with the server,
- * so CPU per inference shows the server's own cost better than throughput alone.
+ * so CPU per inference shows the server's own cost better than throughput alone. The
+ * load generator's own CPU per inference and the server's mean rows per session run
+ * (from its /metrics batch-size histogram, read outside the timed window) are reported too.
  * All figures are measured in rotation within each run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -84,19 +86,44 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Rows and session runs the server at `url` has scored so far, from its batch-size histogram on /metrics. */
+async function batchTotals(url: string): Promise<{ rows: number; runs: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) =>
+    Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+  return { rows: read("switchyard_model_batch_size_sum"), runs: read("switchyard_model_batch_size_count") };
+}
+
+/** What `httpLoad` records of the server and the load generator besides throughput, one entry per measurement. */
+interface LoadFigures {
+  /** The server's pid, for its CPU time. */
+  pid: number | undefined;
+  /** The server's base URL, for its batch sizes. */
+  url: string;
+  /** Server CPU microseconds per inference. */
+  cpu: number[];
+  /** Load generator (this process) CPU microseconds per inference. */
+  clientCpu: number[];
+  /** Mean rows per session run. */
+  batchRows: number[];
+}
+
 /**
  * Inferences per second of closed-loop clients, one per connection, for `ms` milliseconds;
- * with the server's pid, also pushes the server's CPU microseconds per inference to `cpu`.
+ * with `figures`, also records the server's and the load generator's CPU per inference and
+ * the server's mean batch.
  */
 async function httpLoad(
   connections: Connection[],
   request: Buffer,
   ms: number,
-  server?: { pid: number | undefined; cpu: number[] },
+  figures?: LoadFigures,
 ): Promise<number> {
   let done = 0;
   let failed = 0;
-  const cpuBefore = cpuSeconds(server?.pid);
+  const batchesBefore = figures === undefined ? undefined : await batchTotals(figures.url);
+  const cpuBefore = cpuSeconds(figures?.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const end = started + ms;
   await Promise.all(
@@ -108,10 +135,18 @@ async function httpLoad(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuSeconds(server?.pid);
+  const cpuAfter = cpuSeconds(figures?.pid);
+  const client = process.cpuUsage(clientBefore);
   if (failed > 0) throw new Error(`${failed} requests failed`);
-  if (cpuBefore !== undefined && cpuAfter !== undefined)
-    server!.cpu.push(((cpuAfter - cpuBefore) * 1e6) / done);
+  if (figures !== undefined) {
+    if (cpuBefore !== undefined && cpuAfter !== undefined)
+      figures.cpu.push(((cpuAfter - cpuBefore) * 1e6) / done);
+    figures.clientCpu.push((client.user + client.system) / done);
+    const batchesAfter = await batchTotals(figures.url);
+    figures.batchRows.push(
+      (batchesAfter.rows - batchesBefore!.rows) / (batchesAfter.runs - batchesBefore!.runs),
+    );
+  }
   return done / seconds;
 }
 
@@ -188,7 +223,7 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
       return opened;
     };
     const measures: [string, () => Promise<number>][] = [];
-    const serverCpu = new Map<string, number[]>();
+    const loadFigures = new Map<string, LoadFigures>();
     const sessions: ort.InferenceSession[] = [];
     for (const [model, file, single] of [
       ["", path, true],
@@ -202,12 +237,15 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
         children.push(server.child);
         const request = inferRequest(server.port, model === "" ? "fraud" : "heavy");
         const many = await pool(server.port, 64);
-        const cpu: number[] = [];
-        serverCpu.set(`${model}${label}64`, cpu);
-        measures.push([
-          `${model}${label}64`,
-          () => httpLoad(many, request, ms, { pid: server.child.pid, cpu }),
-        ]);
+        const figures: LoadFigures = {
+          pid: server.child.pid,
+          url: `http://127.0.0.1:${server.port}`,
+          cpu: [],
+          clientCpu: [],
+          batchRows: [],
+        };
+        loadFigures.set(`${model}${label}64`, figures);
+        measures.push([`${model}${label}64`, () => httpLoad(many, request, ms, figures)]);
         if (single) {
           const one = await pool(server.port, 1);
           measures.push([`${model}${label}1`, () => httpLoad(one, request, ms)]);
@@ -231,9 +269,9 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
     }
     for (const session of sessions) await session.release();
     const m = (name: string) => Math.round(median(results.get(name)!));
-    // The warm-up pass measured CPU too; keep only the timed runs.
-    const cpuUs = (name: string) => {
-      const values = serverCpu.get(name)!.slice(1);
+    // The warm-up pass recorded figures too; keep only the timed runs.
+    const figure = (name: string, kind: "cpu" | "clientCpu" | "batchRows") => {
+      const values = loadFigures.get(name)![kind].slice(1);
       return values.length === 0 ? Number.NaN : Math.round(median(values) * 10) / 10;
     };
     const ours = m("batched64");
@@ -257,10 +295,14 @@ export default async function modelServerBench(args: string[]): Promise<BenchRes
         heavyUnbatched64: m("heavyunbatched64"),
         heavyInProcess64: m("heavyinProcess64"),
         heavyBatchingRatio: Math.round((m("heavybatched64") / m("heavyunbatched64")) * 1000) / 1000,
-        serverCpuUsPerInferenceBatched64: cpuUs("batched64"),
-        serverCpuUsPerInferenceUnbatched64: cpuUs("unbatched64"),
-        heavyServerCpuUsPerInferenceBatched64: cpuUs("heavybatched64"),
-        heavyServerCpuUsPerInferenceUnbatched64: cpuUs("heavyunbatched64"),
+        serverCpuUsPerInferenceBatched64: figure("batched64", "cpu"),
+        serverCpuUsPerInferenceUnbatched64: figure("unbatched64", "cpu"),
+        heavyServerCpuUsPerInferenceBatched64: figure("heavybatched64", "cpu"),
+        heavyServerCpuUsPerInferenceUnbatched64: figure("heavyunbatched64", "cpu"),
+        clientCpuUsPerInferenceBatched64: figure("batched64", "clientCpu"),
+        clientCpuUsPerInferenceUnbatched64: figure("unbatched64", "clientCpu"),
+        meanBatchRowsBatched64: figure("batched64", "batchRows"),
+        heavyMeanBatchRowsBatched64: figure("heavybatched64", "batchRows"),
       },
     };
   } finally {
