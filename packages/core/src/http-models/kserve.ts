@@ -3,12 +3,9 @@
  * REST (KServe, Triton, Seldon MLServer, TorchServe, Switchyard's model server):
  * `kserve://host:port/model`.
  */
-import type { ModelCapabilities } from "../driver/capabilities.js";
-import type { ModelDriver } from "../driver/model.js";
-import { type ErrorCode, SwitchyardError } from "../errors.js";
-import { classifyHttpError } from "./classify.js";
+import { SwitchyardError } from "../errors.js";
 import type { HttpModelTarget } from "./endpoint-url.js";
-import { callJson } from "./http-call.js";
+import { HttpModelDriver } from "./http-model-driver.js";
 import { flattenInput, outputValue } from "./rows.js";
 
 /** The model's input as its metadata declares it. */
@@ -29,17 +26,13 @@ interface OutputTensor {
  * Scores batches with one `infer` call each: the inputs become one tensor
  * `[n, …]` named and typed after the model's metadata (read once, on first use).
  */
-export class KServeDriver implements ModelDriver {
-  /** At most `maxBatch` inputs per call (URL parameter, default 64). */
-  readonly capabilities: ModelCapabilities;
+export class KServeDriver extends HttpModelDriver {
   private readonly base: string;
   private input: Promise<InputSpec> | undefined;
-  private closed = false;
 
-  constructor(private readonly target: HttpModelTarget) {
-    this.capabilities = { maxBatch: target.maxBatch };
-    const version = target.version === undefined ? "" : `/versions/${encodeURIComponent(target.version)}`;
-    this.base = `${target.origin}/v2/models/${encodeURIComponent(target.model)}${version}`;
+  constructor(target: HttpModelTarget) {
+    super(target);
+    this.base = this.modelPath("/v2/models");
   }
 
   /** Sends the batch as one typed tensor; resolves with one output per row the server answered. */
@@ -72,29 +65,6 @@ export class KServeDriver implements ModelDriver {
   async probe(signal: AbortSignal): Promise<void> {
     this.checkOpen();
     await this.call(`${this.base}/ready`, signal);
-  }
-
-  errorCode(err: unknown): ErrorCode {
-    return classifyHttpError(err);
-  }
-
-  /** There is no SDK client behind this driver: always undefined. */
-  as<T>(_type: abstract new (...args: never[]) => T): T | undefined {
-    return undefined;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  private checkOpen(): void {
-    if (this.closed)
-      throw new SwitchyardError("FailedPrecondition", `${this.target.what}: the driver is closed`);
-  }
-
-  private call(url: string, signal: AbortSignal, body?: unknown): Promise<unknown> {
-    const { fetch, timeoutMs, what } = this.target;
-    return callJson({ fetch, url, signal, timeoutMs, what, ...(body === undefined ? {} : { body }) });
   }
 
   /** Reads the input's name, datatype and shape from the model metadata; a failure is retried on the next call. */

@@ -2,25 +2,18 @@
  * A ModelDriver for TensorFlow Serving's REST API (and servers that copy it):
  * `tfserving://host:port/model`, one `:predict` call in the row format per batch.
  */
-import type { ModelCapabilities } from "../driver/capabilities.js";
-import type { ModelDriver } from "../driver/model.js";
-import { type ErrorCode, SwitchyardError } from "../errors.js";
-import { classifyHttpError } from "./classify.js";
+import { SwitchyardError } from "../errors.js";
 import type { HttpModelTarget } from "./endpoint-url.js";
-import { callJson } from "./http-call.js";
+import { HttpModelDriver } from "./http-model-driver.js";
 import { inputRows, outputValue } from "./rows.js";
 
 /** Scores batches with `POST /v1/models/{model}[/versions/{v}]:predict` and `{"instances": rows}`. */
-export class TfServingDriver implements ModelDriver {
-  /** At most `maxBatch` inputs per call (URL parameter, default 64). */
-  readonly capabilities: ModelCapabilities;
+export class TfServingDriver extends HttpModelDriver {
   private readonly base: string;
-  private closed = false;
 
-  constructor(private readonly target: HttpModelTarget) {
-    this.capabilities = { maxBatch: target.maxBatch };
-    const version = target.version === undefined ? "" : `/versions/${encodeURIComponent(target.version)}`;
-    this.base = `${target.origin}/v1/models/${encodeURIComponent(target.model)}${version}`;
+  constructor(target: HttpModelTarget) {
+    super(target);
+    this.base = this.modelPath("/v1/models");
   }
 
   /** Sends the batch as `instances`; resolves with one output per prediction the server answered. */
@@ -45,29 +38,6 @@ export class TfServingDriver implements ModelDriver {
     if (!Array.isArray(versions) || !versions.some((v) => v.state === "AVAILABLE")) {
       throw new SwitchyardError("Unavailable", `${this.target.what}: no version is AVAILABLE`);
     }
-  }
-
-  errorCode(err: unknown): ErrorCode {
-    return classifyHttpError(err);
-  }
-
-  /** There is no SDK client behind this driver: always undefined. */
-  as<T>(_type: abstract new (...args: never[]) => T): T | undefined {
-    return undefined;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  private checkOpen(): void {
-    if (this.closed)
-      throw new SwitchyardError("FailedPrecondition", `${this.target.what}: the driver is closed`);
-  }
-
-  private call(url: string, signal: AbortSignal, body?: unknown): Promise<unknown> {
-    const { fetch, timeoutMs, what } = this.target;
-    return callJson({ fetch, url, signal, timeoutMs, what, ...(body === undefined ? {} : { body }) });
   }
 
   /** A prediction for the caller: the chosen output of a multi-output row, one-number rows as the number. */
