@@ -48,7 +48,7 @@ export type {
   StateRequirements,
   StateStoreOptions,
   VersionedValue,
-} from "./resources/state-store.js";
+} from "./resources/state-store-types.js";
 export { ModelEndpoint } from "./resources/model-endpoint.js";
 export type { CircuitState, ModelEndpointOptions, Predictions } from "./resources/model-endpoint.js";
 export type { CircuitBreakerOptions } from "./resources/circuit-breaker.js";

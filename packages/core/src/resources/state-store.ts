@@ -32,18 +32,6 @@ import type {
   VersionedValue,
 } from "./state-store-types.js";
 
-export type {
-  IncrementEntry,
-  IncrementOptions,
-  PutEntry,
-  PutOptions,
-  PutResult,
-  StateCallOptions,
-  StateRequirements,
-  StateStoreOptions,
-  VersionedValue,
-} from "./state-store-types.js";
-
 const CAPABILITIES: readonly StateCapability[] = ["cas", "ttl", "increment"];
 
 /**
