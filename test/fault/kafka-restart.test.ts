@@ -11,14 +11,14 @@ import { rmSync } from "node:fs";
 import { ResourceResolver, Stream, defineConfig, json } from "@switchyard/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { kafka } from "../../packages/adapter-kafka/src/index.js";
-import { ProcessedLog } from "../e2e/processed-log.js";
-import type { Item, ProcessedItem } from "../e2e/scale-out/pipeline.js";
+import type { ProcessedLog } from "../e2e/processed-log.js";
+import type { Item } from "../e2e/scale-out/pipeline.js";
 import type { ServiceProcess } from "../harness/processes.js";
 import { describeService } from "../harness/suite.js";
 import { formatKafkaNode, launchKafka } from "../services/kafka.js";
 import type { KafkaNode } from "../services/kafka.js";
 import { restartServer, within } from "./outage.js";
-import { RelayRun, publishItems, relayPipeline, waitFor, waitQuiet } from "./relay.js";
+import { RelayRun, collectEveryId, publishItems, relayPipeline, waitFor } from "./relay.js";
 
 const RECORDS = 6000;
 /** At about a thousand records a second, the run is a quarter done when the broker is killed. */
@@ -93,32 +93,14 @@ describeService("kafka", "a Kafka broker killed and restarted mid-run", () => {
     const backAt = Date.now();
     expect(atKill, "the broker went away only once the run was over").toBeLessThan(RECORDS);
 
-    const output = await ProcessedLog.start(
-      new Stream<ProcessedItem>(await resolver.open("stream", "processed"), {
-        name: "processed",
-        codec: json(),
-      }),
+    const { output, summary, missing, unknown } = await collectEveryId(
+      resolver,
       `${name}-audit`,
-    );
-    log = output;
-    await waitFor(
-      "every id reaches the output after the restart",
-      () => {
-        output.check();
-        return output.distinct >= RECORDS;
-      },
-      {
-        timeoutMs: 30_000,
-        failed: () => current.crash(),
-        detail: () => `${output.distinct} ids out; ${progress()}`,
-      },
+      current,
+      RECORDS,
+      (opened) => (log = opened),
     );
     const recoveredMs = Date.now() - backAt;
-    const summary = await current.stop(15_000);
-    await waitQuiet(() => output.records, 1000, 10_000);
-
-    const missing = Array.from({ length: RECORDS }, (_, id) => id).filter((id) => !output.arrivals.has(id));
-    const unknown = [...output.arrivals.keys()].filter((id) => !(id >= 0 && id < RECORDS));
     const report =
       `${RECORDS} records, ${output.records} written, ${output.duplicates} duplicates, ` +
       `${summary.deadLetters} dead letters; broker killed at ${killedAt} ms (${atKill} done), ` +
