@@ -1,4 +1,4 @@
-import { Admin } from "@platformatic/kafka";
+import { Admin, Producer } from "@platformatic/kafka";
 import { runStreamConformance } from "@switchyard/conformance";
 import type { StreamDriver } from "@switchyard/core/driver";
 import { describeService } from "../../../test/harness/suite.js";
@@ -11,6 +11,23 @@ describeService("kafka", "kafka adapter", (env) => {
   const brokers = env.SWITCHYARD_KAFKA_BROKERS!;
   runStreamConformance({
     name: "kafka://",
+    claims: {
+      capabilities: {
+        ordering: "partition",
+        replay: true,
+        startFromTimestamp: true,
+        groups: true,
+        headers: true,
+        settlement: "offset",
+        maxRecordBytes: 1_048_576,
+        maxBatchRecords: 10_000,
+      },
+      probe: true,
+      lag: true,
+      nack: false,
+      assignment: true,
+    },
+    client: Producer,
     timeoutMs: 30_000,
     create: async ({ partitions }) => {
       const topic = `conformance-${process.pid}-${++topics}`;

@@ -15,6 +15,8 @@ describeService("redis", "redis adapter", (env) => {
   runStateStoreConformance({
     name: "redis",
     capabilities: { cas: true, ttl: true, increment: true },
+    client: Redis,
+    probe: true,
     create: async () => {
       prefix = `conf-${randomUUID()}:`;
       return new RedisStateStore(new URL(`${url}/0?keyPrefix=${prefix}`));
@@ -27,6 +29,23 @@ describeService("redis", "redis adapter", (env) => {
 
   runStreamConformance({
     name: "redis-stream",
+    claims: {
+      capabilities: {
+        ordering: "partition",
+        replay: true,
+        startFromTimestamp: true,
+        groups: true,
+        headers: true,
+        settlement: "ack",
+        maxRecordBytes: 1_048_576,
+        maxBatchRecords: 1000,
+      },
+      probe: true,
+      lag: true,
+      nack: true,
+      assignment: false,
+    },
+    client: Redis,
     create: async ({ partitions }) => {
       const stream = `conf-${randomUUID()}`;
       const address = `${url.replace(/^redis:/, "redis-stream:")}/${stream}?partitions=${partitions}`;

@@ -3,6 +3,8 @@ import { runModelConformance } from "./model.js";
 
 runModelConformance({
   name: "functionModel",
+  client: null,
+  probe: false,
   create: async () =>
     functionModel((rows: number[][]) =>
       rows.map((row) => {

@@ -29,6 +29,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 runModelConformance({
   name: "onnx:",
+  client: null,
+  probe: true,
   create: () => open("model.onnx"),
   createMissing: () => open("missing.onnx"),
   inputs,

@@ -8,6 +8,8 @@ const memory = embedded().schemes.find((s) => s.kind === "state" && s.scheme ===
 runStateStoreConformance({
   name: "memory://",
   capabilities: { cas: true, ttl: true, increment: true },
+  client: null,
+  probe: true,
   create: async () =>
     (await memory.create(new URL(`memory://${uniqueName("state")}`), {
       name: "conformance",

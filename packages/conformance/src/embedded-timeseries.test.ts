@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -18,6 +19,8 @@ const open = async (url: URL) =>
 runTimeSeriesConformance({
   name: "memory://",
   query: true,
+  client: null,
+  probe: true,
   create: () => open(new URL(`memory://${uniqueName("series")}`)),
 });
 
@@ -25,6 +28,8 @@ let dir: string | undefined;
 runTimeSeriesConformance({
   name: "file:",
   query: true,
+  client: WriteStream,
+  probe: true,
   create: async () => {
     dir = await mkdtemp(join(tmpdir(), "switchyard-series-"));
     return open(pathToFileURL(join(dir, "points.ndjson")));

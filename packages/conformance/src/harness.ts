@@ -5,6 +5,13 @@ import type {
   TimeSeriesDriver,
 } from "@switchyard/core/driver";
 
+/**
+ * A provider SDK client class, as `as()` takes it. A harness names the class its
+ * driver must hand out through `as()`, or `null` when the driver wraps no
+ * provider client (then `as()` must return `undefined` for every class).
+ */
+export type ClientClass = (abstract new (...args: never[]) => unknown) | null;
+
 /** What every conformance harness gives its suite: a fresh driver per test, and cleanup. */
 export interface DriverHarness<D> {
   /** The adapter's name in test titles, e.g. `redis`. */
@@ -15,10 +22,14 @@ export interface DriverHarness<D> {
   cleanup?(): Promise<void>;
   /**
    * Opens a driver on a resource that does not exist, so the suite can check
-   * that opening it or its first call fails with NotFound. Omit when the
-   * backend creates resources on first use; the check is then skipped.
+   * that opening it, its `probe` or its first call fails with NotFound. Omit
+   * only when the backend creates resources on first use; say so in the adapter's docs.
    */
   createMissing?(): Promise<D>;
+  /** The provider client class `as()` must return an instance of (see {@link ClientClass}). */
+  client: ClientClass;
+  /** Whether the driver implements the optional `probe()`; checked both ways. */
+  probe: boolean;
   /** Per-test timeout in ms, for slow servers. Default 20000. */
   timeoutMs?: number;
 }

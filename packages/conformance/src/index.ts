@@ -6,6 +6,12 @@
 export { runStateStoreConformance } from "./state-store.js";
 export { runModelConformance } from "./model.js";
 export { runTimeSeriesConformance } from "./time-series.js";
-export type { DriverHarness, ModelHarness, StateStoreHarness, TimeSeriesHarness } from "./harness.js";
+export type {
+  ClientClass,
+  DriverHarness,
+  ModelHarness,
+  StateStoreHarness,
+  TimeSeriesHarness,
+} from "./harness.js";
 export { runStreamConformance } from "./stream.js";
-export type { StreamHarness, StreamUnderTest } from "./stream-harness.js";
+export type { StreamClaims, StreamHarness, StreamUnderTest } from "./stream-harness.js";

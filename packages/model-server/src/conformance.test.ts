@@ -30,6 +30,8 @@ const same = (a: unknown, b: unknown) => Math.abs(Number(a) - Number(b)) < 1e-6;
 for (const scheme of ["kserve", "tfserving"] as const) {
   runModelConformance({
     name: `${scheme}:// against the model server`,
+    client: null,
+    probe: true,
     create: () => open(scheme, "fraud"),
     createMissing: () => open(scheme, "no-such-model"),
     inputs: rows,
