@@ -33,7 +33,6 @@ const BY_KAFKA_ID: Record<string, ErrorCode> = {
   UNKNOWN_MEMBER_ID: "FailedPrecondition",
   FENCED_INSTANCE_ID: "FailedPrecondition",
   PRODUCER_FENCED: "FailedPrecondition",
-  INVALID_PRODUCER_EPOCH: "FailedPrecondition",
   TOPIC_AUTHORIZATION_FAILED: "PermissionDenied",
   GROUP_AUTHORIZATION_FAILED: "PermissionDenied",
   CLUSTER_AUTHORIZATION_FAILED: "PermissionDenied",
@@ -61,7 +60,13 @@ const BY_KAFKA_ID: Record<string, ErrorCode> = {
   FENCED_LEADER_EPOCH: "Unavailable",
   UNKNOWN_LEADER_EPOCH: "Unavailable",
   KAFKA_STORAGE_ERROR: "Unavailable",
-  OUT_OF_ORDER_SEQUENCE_NUMBER: "Internal",
+  // The idempotent producer's sequence numbers went out of step with the broker's (an answer lost
+  // to a broker restart, a request written in part, producer state the broker lost). The stream
+  // takes a new producer id before its next send, so trying again goes through.
+  OUT_OF_ORDER_SEQUENCE_NUMBER: "Unavailable",
+  DUPLICATE_SEQUENCE_NUMBER: "Unavailable",
+  UNKNOWN_PRODUCER_ID: "Unavailable",
+  INVALID_PRODUCER_EPOCH: "Unavailable",
   UNKNOWN_SERVER_ERROR: "Internal",
 };
 
