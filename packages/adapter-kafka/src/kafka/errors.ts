@@ -140,6 +140,26 @@ export function kafkaErrorCode(err: unknown): ErrorCode {
   }
 }
 
+/** Broker answers that mean the group coordinator is loading or moving, as just after a broker started. */
+const COORDINATOR_NOT_READY = new Set([
+  "COORDINATOR_LOAD_IN_PROGRESS",
+  "COORDINATOR_NOT_AVAILABLE",
+  "NOT_COORDINATOR",
+]);
+
+/** Whether every broker answer inside the error says the group coordinator is not ready yet. */
+export function isCoordinatorNotReady(err: unknown): boolean {
+  const answers: string[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    if (depth > 5 || typeof e !== "object" || e === null) return;
+    const { apiId, errors } = e as Shape;
+    if (typeof apiId === "string") answers.push(apiId);
+    if (Array.isArray(errors)) for (const inner of errors) walk(inner, depth + 1);
+  };
+  walk(err, 0);
+  return answers.length > 0 && answers.every((id) => COORDINATOR_NOT_READY.has(id));
+}
+
 /** Whether the error says the topic does not exist. */
 export function isUnknownTopic(err: unknown): boolean {
   return kafkaErrorCode(err) === "NotFound";
