@@ -17,6 +17,12 @@ type Reading =
   | { readonly ok: false; readonly problem: string; readonly retry: boolean; readonly cause: unknown };
 
 /**
+ * How many ids that could not be read are remembered (oldest forgotten first),
+ * so that records naming made-up schema ids cannot grow the codec without bound.
+ */
+const MAX_FAILED_IDS = 4096;
+
+/**
  * Avro in the Confluent wire format. Writer schemas are fetched by id in
  * `prepare` and kept for the codec's lifetime (a registry never changes the
  * schema behind an id), so decoding stays synchronous and fetches once per id.
@@ -30,6 +36,8 @@ export class RegistryAvroCodec<T> implements Codec<T> {
   readonly #subject: string | undefined;
   readonly #limits: ResolvedLimits;
   readonly #readings = new Map<number, Reading>();
+  /** The ids in `#readings` whose reading failed, oldest first. */
+  readonly #failedIds = new Set<number>();
   readonly #loading = new Map<number, Promise<void>>();
   #schemaId: number | undefined;
   #registering: Promise<number> | undefined;
@@ -104,25 +112,37 @@ export class RegistryAvroCodec<T> implements Codec<T> {
       text = await this.#registry.getById(id);
     } catch (err) {
       const problem = `schema id ${id} could not be fetched from the registry: ${messageOf(err)}`;
-      this.#readings.set(id, { ok: false, problem, retry: true, cause: err });
+      this.#failed(id, { ok: false, problem, retry: true, cause: err });
       // A missing id is the record's problem (decode reports it); anything else is the registry's, worth retrying.
       if (codeOf(err) === "NotFound") return;
       throw err;
     }
     try {
       const writer = avroType(text, `the schema with id ${id}`);
+      this.#failedIds.delete(id);
       this.#readings.set(id, {
         ok: true,
         resolver: resolverFor(this.#reader, writer, `schema id ${id}`),
         scan: avroScanner(writer, this.#limits),
       });
     } catch (err) {
-      this.#readings.set(id, {
+      this.#failed(id, {
         ok: false,
         problem: messageOf(err).replace(/^avro: /, ""),
         retry: false,
         cause: err,
       });
+    }
+  }
+
+  #failed(id: number, reading: Reading): void {
+    this.#readings.set(id, reading);
+    this.#failedIds.delete(id);
+    this.#failedIds.add(id);
+    if (this.#failedIds.size > MAX_FAILED_IDS) {
+      const oldest = this.#failedIds.values().next().value!;
+      this.#failedIds.delete(oldest);
+      this.#readings.delete(oldest);
     }
   }
 

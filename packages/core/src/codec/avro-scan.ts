@@ -11,18 +11,22 @@ import type { ResolvedLimits } from "./decode-limits.js";
  */
 export type AvroScanner = (bytes: Uint8Array, start: number) => void;
 
-/** Where a scan is in the payload, and what it has counted so far. */
+const EMPTY = new Uint8Array(0);
+
+/** Where a scan is in the payload, and what it has counted so far; one per scanner, reset for each payload. */
 class Cursor {
-  pos: number;
+  buf: Uint8Array = EMPTY;
+  pos = 0;
   items = 0;
   depth = 0;
 
-  constructor(
-    readonly buf: Uint8Array,
-    start: number,
-    readonly limits: ResolvedLimits,
-  ) {
+  constructor(readonly limits: ResolvedLimits) {}
+
+  reset(buf: Uint8Array, start: number): void {
+    this.buf = buf;
     this.pos = start;
+    this.items = 0;
+    this.depth = 0;
   }
 }
 
@@ -49,7 +53,13 @@ const {
 export function avroScanner(writer: Type, limits: ResolvedLimits): AvroScanner | undefined {
   if (!needsScan(writer, limits.maxDepth, 0, new Set())) return undefined;
   const step = compile(writer, new Map());
-  return (bytes, start) => step(new Cursor(bytes, start, limits));
+  // Reused: a scan is synchronous and calls no user code, so it never runs inside another.
+  const cursor = new Cursor(limits);
+  return (bytes, start) => {
+    cursor.reset(bytes, start);
+    step(cursor);
+    cursor.buf = EMPTY;
+  };
 }
 
 /** Whether `type` holds an array, a map, a recursive record, or nests deeper than `maxDepth`. */
@@ -140,16 +150,19 @@ function compile(type: Type, compiled: Map<Type, Step>): Step {
 
 /** An array or map: blocks of `count` items, each block's count checked before its items. */
 function blocks(what: "array" | "map", itemBytes: number, item: Step): Step {
+  // Labels built once: the hot path only reads them when it throws.
+  const countLabel = `${what} block count`;
+  const blockLabel = `${what} block`;
   return (c) => {
     enter(c, what);
     for (;;) {
       const at = c.pos;
-      let count = readLong(c, `${what} block count`);
+      let count = readLong(c, countLabel);
       if (count === 0) break;
       if (count < 0) {
         // A negative count is followed by the block's size in bytes.
         count = -count;
-        skipLength(c, `${what} block`, true);
+        skipLength(c, blockLabel, true);
       }
       const left = c.buf.length - c.pos;
       if (count * itemBytes > left) {
@@ -187,7 +200,7 @@ function fixed(size: number, what: string): Step {
 /** Skips a length-prefixed value (string, bytes, a map key) or, with `sizeOnly`, just checks the length against the bytes left. */
 function skipLength(c: Cursor, what: string, sizeOnly = false): void {
   const at = c.pos;
-  const length = readLong(c, `${what} length`);
+  const length = readLong(c, what);
   const left = c.buf.length - c.pos;
   if (length < 0) throw problem(`${what} at byte ${at} has a negative length ${length}`);
   if (length > left) throw problem(`${what} at byte ${at} says ${length} bytes, but only ${left} are left`);
@@ -198,6 +211,11 @@ function skipLength(c: Cursor, what: string, sizeOnly = false): void {
 function readLong(c: Cursor, what: string): number {
   const buf = c.buf;
   const start = c.pos;
+  if (start < buf.length && buf[start]! < 0x80) {
+    // Most counts, lengths and indexes fit in one byte.
+    c.pos = start + 1;
+    return (buf[start]! >>> 1) ^ -(buf[start]! & 1);
+  }
   let pos = start;
   let n = 0;
   let scale = 1;

@@ -81,7 +81,7 @@ function scanMessage(c: Cursor, plan: Plan | undefined, end: number, group: numb
   }
   while (c.pos < end) {
     const at = c.pos;
-    const tag = readVarint(c, end, "field tag");
+    const tag = readVarint(c, end, "tag", 0);
     const id = Math.floor(tag / 8);
     const wire = tag % 8;
     if (id === 0 || id > 0x1fffffff) throw problem(`field number ${id} at byte ${at} is out of range`);
@@ -94,16 +94,16 @@ function scanMessage(c: Cursor, plan: Plan | undefined, end: number, group: numb
     if (field !== undefined && (field.kind === "map" || field.repeated)) count(c, 1);
     switch (wire) {
       case 0:
-        readVarint(c, end, `field ${id}`);
+        readVarint(c, end, "value", id);
         break;
       case 1:
-        skip(c, end, 8, `field ${id}`);
+        skip(c, end, 8, id);
         break;
       case 5:
-        skip(c, end, 4, `field ${id}`);
+        skip(c, end, 4, id);
         break;
       case 2: {
-        const length = readVarint(c, end, `length of field ${id}`);
+        const length = readVarint(c, end, "length", id);
         if (length > end - c.pos) {
           throw problem(`field ${id} at byte ${at} says ${length} bytes, but only ${end - c.pos} are left`);
         }
@@ -146,14 +146,21 @@ function count(c: Cursor, items: number): void {
   }
 }
 
-function readVarint(c: Cursor, end: number, what: string): number {
+/** Reads a varint; `what` and `field` (0 for a tag) only name it in errors, so callers pass constants. */
+function readVarint(c: Cursor, end: number, what: string, field: number): number {
   const start = c.pos;
+  if (start < end && c.buf[start]! < 0x80) {
+    c.pos = start + 1;
+    return c.buf[start]!;
+  }
   let n = 0;
   let scale = 1;
   let b: number;
   do {
-    if (c.pos >= end) throw problem(`${what} at byte ${start} runs past the end of its message`);
-    if (c.pos - start === 10) throw problem(`${what} at byte ${start} is a varint longer than 10 bytes`);
+    if (c.pos >= end)
+      throw problem(`${label(what, field)} at byte ${start} runs past the end of its message`);
+    if (c.pos - start === 10)
+      throw problem(`${label(what, field)} at byte ${start} is a varint longer than 10 bytes`);
     b = c.buf[c.pos++]!;
     n += (b & 0x7f) * scale;
     scale *= 128;
@@ -161,9 +168,14 @@ function readVarint(c: Cursor, end: number, what: string): number {
   return n;
 }
 
-function skip(c: Cursor, end: number, size: number, what: string): void {
-  if (c.pos + size > end) throw problem(`${what} at byte ${c.pos} runs past the end of its message`);
+function skip(c: Cursor, end: number, size: number, field: number): void {
+  if (c.pos + size > end)
+    throw problem(`value of field ${field} at byte ${c.pos} runs past the end of its message`);
   c.pos += size;
+}
+
+function label(what: string, field: number): string {
+  return field === 0 ? what : `${what} of field ${field}`;
 }
 
 function problem(detail: string): Error {
