@@ -127,21 +127,49 @@ export default async function codecDecode(args: string[]): Promise<BenchResult> 
     `payload bytes: flat avro ${flat[1]!.length}, nested avro ${nested[1]!.length}, json ${events[1]!.length}, protobuf ${messages[1]!.length}`,
   );
 
-  const pair = (ours: (b: Uint8Array) => unknown, theirs: (b: Uint8Array) => unknown, payloads: Uint8Array[]) =>
-    [async () => rate(ops, payloads, ours), async () => rate(ops, payloads, theirs)] as const;
+  const pair = (
+    ours: (b: Uint8Array) => unknown,
+    theirs: (b: Uint8Array) => unknown,
+    payloads: Uint8Array[],
+  ) => [async () => rate(ops, payloads, ours), async () => rate(ops, payloads, theirs)] as const;
 
   const result = await interleaved(
     "codec-decode",
     "decodes/s",
     "avsc 5 Type.fromBuffer, flat 10-field record",
     runs,
-    ...pair((b) => flatCodec.decode(b), (b) => flatType.fromBuffer(b as Buffer), flat),
+    ...pair(
+      (b) => flatCodec.decode(b),
+      (b) => flatType.fromBuffer(b as Buffer),
+      flat,
+    ),
   );
   const extra: Record<string, number> = {};
   const more: [string, ReturnType<typeof pair>][] = [
-    ["avro nested", pair((b) => nestedCodec.decode(b), (b) => nestedType.fromBuffer(b as Buffer), nested)],
-    ["json", pair((b) => jsonCodec.decode(b), (b) => JSON.parse(text.decode(b)) as unknown, events)],
-    ["protobuf", pair((b) => protoCodec.decode(b), (b) => PROTO.decode(b), messages)],
+    [
+      "avro nested",
+      pair(
+        (b) => nestedCodec.decode(b),
+        (b) => nestedType.fromBuffer(b as Buffer),
+        nested,
+      ),
+    ],
+    [
+      "json",
+      pair(
+        (b) => jsonCodec.decode(b),
+        (b) => JSON.parse(text.decode(b)) as unknown,
+        events,
+      ),
+    ],
+    [
+      "protobuf",
+      pair(
+        (b) => protoCodec.decode(b),
+        (b) => PROTO.decode(b),
+        messages,
+      ),
+    ],
   ];
   for (const [name, [ours, theirs]] of more) {
     const r = await interleaved(name, "decodes/s", "library", runs, ours, theirs);
