@@ -25,6 +25,8 @@ export type { PipelineContext } from "./pipeline/context.js";
 // codecs (section: codec)
 export type { Codec } from "./codec/codec.js";
 export { json } from "./codec/json.js";
+export type { JsonOptions } from "./codec/json.js";
+export type { DecodeLimits } from "./codec/decode-limits.js";
 export { raw } from "./codec/raw.js";
 export { avro } from "./codec/avro.js";
 export type { AvroOptions } from "./codec/avro.js";
