@@ -26,7 +26,8 @@ export function streamSettlementChecks(claims: StreamClaims): Check<StreamContex
         assert.equal(seen.length, 10, "not every record arrived");
         sub.ack(seen.filter((s) => numberOf(s) !== 4).map((s) => s.settle));
         await sub.close();
-        const again = await context.subscribe((await reopen()).stream, { group, consumerName: "c1" });
+        // Another member, not a restart of c1: what c1 held must not stay with its name.
+        const again = await context.subscribe((await reopen()).stream, { group, consumerName: "c2" });
         const redelivered = (await receiveAtLeast(again, 1, context.redeliveryMs + context.wait)).map(
           numberOf,
         );
