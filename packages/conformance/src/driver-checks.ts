@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ErrorCode } from "@switchyard/core";
-import { ERROR_CODES } from "@switchyard/core";
+import { ERROR_CODES, SwitchyardError } from "@switchyard/core";
 import { Unrelated, rejectsWith, within } from "./assertions.js";
 import type { Check } from "./check.js";
 import type { ClientClass } from "./harness.js";
@@ -33,7 +33,7 @@ const CLOSED_CODES: readonly ErrorCode[] = ["FailedPrecondition", "Canceled"];
 export function commonChecks<C, D extends AnyDriver>(access: DriverAccess<C, D>): Check<C>[] {
   return [
     {
-      name: "errorCode classifies junk without throwing, and is never wrong about aborts",
+      name: "errorCode classifies junk without throwing, keeps a SwitchyardError's code, and is never wrong about aborts",
       run: async (context) => {
         const driver = await access.driver(context);
         for (const value of junkErrors()) {
@@ -45,6 +45,10 @@ export function commonChecks<C, D extends AnyDriver>(access: DriverAccess<C, D>)
           }
           assert.ok(ERROR_CODES.includes(code), `errorCode(${describe(value)}) returned ${String(code)}`);
           assert.notEqual(code, "Canceled", `errorCode(${describe(value)}) calls a non-abort Canceled`);
+        }
+        for (const code of ERROR_CODES) {
+          const own = driver.errorCode(new SwitchyardError(code, "the driver's own error"));
+          assert.equal(own, code, `errorCode of a ${code} SwitchyardError must be ${code}, not ${own}`);
         }
         for (const value of abortErrors()) {
           const code = driver.errorCode(value);

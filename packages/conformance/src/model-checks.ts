@@ -44,7 +44,7 @@ export function modelChecks(harness: ModelHarness): Check<ModelContext>[] {
     {
       name: "the driver takes a batch of exactly maxBatch inputs, answering each",
       run: async ({ driver, singles }) => {
-        const n = Math.min(driver.capabilities.maxBatch, 256);
+        const n = Math.min(driver.capabilities.maxBatch, 10_000);
         const inputs = cycle(harness.inputs, n);
         const outputs = await driver.predict(inputs, AbortSignal.timeout(CALL_TIMEOUT_MS));
         expectSame(outputs, cycle(await singles(harness.inputs), n));

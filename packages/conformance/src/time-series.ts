@@ -53,7 +53,7 @@ export function timeSeriesSuite(
     {
       name: "the driver takes a batch of exactly maxBatch points, and an empty one",
       run: async ({ driver, points, readBack, base }) => {
-        const n = Math.min(driver.capabilities.maxBatch, 500);
+        const n = Math.min(driver.capabilities.maxBatch, 10_000);
         await driver.write([], AbortSignal.timeout(10_000));
         await driver.write(points(n), AbortSignal.timeout(20_000));
         if (harness.query) assert.equal((await readBack(base, base + n * 1000, n)).length, n);
