@@ -4,7 +4,7 @@ import { SwitchyardError } from "@switchyard/core/driver";
 import { partitionCount } from "./client.js";
 import { withKafkaDetail } from "./error-detail.js";
 import type { KafkaStreamOptions } from "./options.js";
-import { partitionForKey, recordBytes, toMessage } from "./transform.js";
+import { partitionForKey, recordBytes, recordId, toMessage } from "./transform.js";
 
 interface Pending {
   records: OutgoingRecord[];
@@ -143,7 +143,8 @@ export class ProduceQueue {
       for (const partition of chunk) {
         const offset = next.get(partition);
         // acks=0 gets no offsets back from the broker
-        results.push({ id: offset === undefined ? "" : String(offset), partition: String(partition) });
+        const id = offset === undefined ? "" : recordId(String(partition), String(offset));
+        results.push({ id, partition: String(partition) });
         if (offset !== undefined) next.set(partition, offset + 1);
       }
       start += messages.length;
