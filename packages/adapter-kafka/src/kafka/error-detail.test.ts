@@ -81,5 +81,7 @@ describe("kafka send failures, spelled out", () => {
     expect(kafkaErrorDetail(plain)).toBeUndefined();
     expect(withKafkaDetail(plain)).toBe(plain);
     expect(withKafkaDetail("weird").message).toBe("weird");
+    const own = new SwitchyardError("NotFound", "no topic", { cause: new NetworkError("Connection closed") });
+    expect(withKafkaDetail(own)).toBe(own);
   });
 });

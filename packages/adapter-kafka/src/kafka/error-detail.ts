@@ -5,6 +5,7 @@
  * named by Kafka's error id and code) or socket failures. The leaves are what
  * an operator needs to see.
  */
+import { SwitchyardError } from "@switchyard/core/driver";
 
 interface Node {
   message?: unknown;
@@ -83,9 +84,11 @@ export function kafkaErrorDetail(err: unknown): string | undefined {
 
 /**
  * The client's error with its causes spelled out in the message (the client's
- * own error stays as `cause`, for classification and for `instanceof`).
+ * own error stays as `cause`, for classification and for `instanceof`). The
+ * adapter's own SwitchyardErrors pass through as they are.
  */
 export function withKafkaDetail(err: unknown): Error {
+  if (err instanceof SwitchyardError) return err;
   const detail = kafkaErrorDetail(err);
   const message = err instanceof Error ? err.message : String(err);
   if (detail === undefined) return err instanceof Error ? err : new Error(message);
