@@ -5,7 +5,6 @@ import type { Subscription } from "../resources/subscription.js";
 import { retryPolicy } from "../retry.js";
 import type { Pipeline, PipelineOptions } from "./builder.js";
 import { BatchProcessor } from "./processor.js";
-import type { BatchOutcome } from "./processor.js";
 import { RunResources } from "./resources.js";
 import type { ResourceSource } from "./resources.js";
 import { StatsCollector, formatStats } from "./stats.js";
@@ -127,6 +126,7 @@ async function execute(
       warn(`from:${source.stream}: ${error.code}: ${error.message} — retrying (attempt ${attempt + 1})`),
   });
   started();
+  let failure: unknown;
   const processor = new BatchProcessor({
     pipeline: pipeline.name,
     source: source.stream,
@@ -138,54 +138,43 @@ async function execute(
     telemetry,
     hardStop: hard.signal,
     warn,
+    settle: (outcome) => {
+      if (outcome.done.length > 0) {
+        const now = Date.now();
+        subscription.ack(outcome.done);
+        stats.done(outcome.done, now);
+        telemetry.recordDone(outcome.done, now);
+      }
+      if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
+    },
+    fail: (err) => {
+      failure ??= err;
+    },
   });
   const reporter = new StatsReporter(pipeline.name, stats, subscription, options.stats ?? "off");
   const detachSignals = options.handleSignals === true ? onSignals(stop, hard, warn) : () => undefined;
 
-  const chains = new Map<string, Promise<void>>();
-  const completions = new Set<Promise<void>>();
+  // Batches whose steps have not run yet; a partition's batches run one at a time, in order.
   let active = 0;
   let slot: (() => void) | undefined;
-  let failure: unknown;
-
-  const settle = (outcome: BatchOutcome) => {
-    if (outcome.done.length > 0) {
-      const now = Date.now();
-      subscription.ack(outcome.done);
-      stats.done(outcome.done, now);
-      telemetry.recordDone(outcome.done, now);
-    }
-    if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
-  };
-
   try {
     while (!stop.signal.aborted && failure === undefined) {
       const batch = await subscription.receive(stop.signal);
       if (batch === undefined) break;
       while (active >= tuning.concurrency) await new Promise<void>((resolve) => (slot = resolve));
       active++;
-      const previous = chains.get(batch.partition) ?? Promise.resolve();
-      const chain = previous.then(async () => {
-        const { completion } = await processor.process(batch);
-        const tracked = completion.then(settle, (err: unknown) => {
-          failure ??= err;
-        });
-        completions.add(tracked);
-        void tracked.finally(() => completions.delete(tracked));
-      });
-      chains.set(batch.partition, chain);
-      void chain
+      void processor
+        .process(batch)
         .catch((err: unknown) => {
           failure ??= err;
         })
         .finally(() => {
           active--;
-          if (chains.get(batch.partition) === chain) chains.delete(batch.partition);
           slot?.();
           slot = undefined;
         });
     }
-    await drain([...chains.values()], completions, options.drainTimeoutMs ?? 30_000, hard, warn);
+    await drain(processor, options.drainTimeoutMs ?? 30_000, hard, warn);
     await resources.flush();
   } finally {
     reporter.stop();
@@ -205,10 +194,9 @@ async function execute(
   };
 }
 
-/** Waits for in-flight batches; after the timeout, abandons them (they are redelivered later). */
+/** Waits for in-flight records; after the timeout, abandons them (they are redelivered later). */
 async function drain(
-  chains: Promise<void>[],
-  completions: Set<Promise<void>>,
+  processor: BatchProcessor,
   timeoutMs: number,
   hard: AbortController,
   warn: (m: string) => void,
@@ -220,8 +208,7 @@ async function drain(
     hard.abort();
   }, timeoutMs);
   try {
-    await Promise.allSettled(chains);
-    while (completions.size > 0) await Promise.allSettled([...completions]);
+    await processor.idle();
   } finally {
     clearTimeout(timer);
   }
