@@ -94,7 +94,7 @@ describe("per-key order under step retries", () => {
       drivers.in!,
       [0, 1, 2].map((n) => ({ key: "k", n })),
     );
-    const r = run(flaky(failing((rec) => rec.n === 0)), { resolver: source(drivers) });
+    const r = run(flaky(failing((rec) => rec.n === 0)), { resolver: source(drivers), warn: () => undefined });
     await until(() => r.stats().processed === 3, "3 records done");
     await r.stop();
     expect((await readAll(drivers.out!)).map((rec) => rec.n)).toEqual([0, 1, 2]);
@@ -106,7 +106,10 @@ describe("per-key order under step retries", () => {
       drivers.in!,
       [0, 1, 2, 3].map((n) => ({ key: undefined, n })),
     );
-    const r = run(flaky(failing((rec) => rec.n === 1, 2)), { resolver: source(drivers) });
+    const r = run(flaky(failing((rec) => rec.n === 1, 2)), {
+      resolver: source(drivers),
+      warn: () => undefined,
+    });
     await until(() => r.stats().processed === 4, "4 records done");
     await r.stop();
     expect((await readAll(drivers.out!)).map((rec) => rec.n)).toEqual([0, 1, 2, 3]);
@@ -183,7 +186,7 @@ describe("per-key order under step retries", () => {
       })
       .to("out")
       .configure({ retry: { maxAttempts: 5, initialDelayMs: 1, maxDelayMs: 5 } });
-    const r = run(twoSteps, { resolver: source(drivers) });
+    const r = run(twoSteps, { resolver: source(drivers), warn: () => undefined });
     await until(() => r.stats().processed === 3, "3 records done");
     await r.stop();
     expect((await readAll(drivers.out!)).map((rec) => rec.n)).toEqual([0, 1, 2]);

@@ -1,30 +1,21 @@
-import { SwitchyardError, codeOf, isRetryable } from "../errors.js";
-import type { OutgoingRecord } from "../driver/index.js";
-import type { Stream } from "../resources/stream.js";
+import { codeOf, isRetryable } from "../errors.js";
 import type { PartitionBatch, Settleable } from "../resources/received.js";
 import { backoffDelay, sleep } from "../retry.js";
-import type { RetryPolicy } from "../retry.js";
 import type { Step } from "./builder.js";
 import { itemsOf } from "./batch.js";
 import type { Item } from "./batch.js";
-import { deadLetterRecord } from "./dead-letter.js";
 import { KeyHolds } from "./key-holds.js";
 import type { RunResources } from "./resources.js";
-import type { StatsCollector } from "./stats.js";
+import { SinkWriter, errorText } from "./sink-writer.js";
+import type { Dead, SinkWriterSetup } from "./sink-writer.js";
 import { runSteps } from "./steps.js";
 import type { SinkWrite } from "./steps.js";
-import type { Telemetry } from "./telemetry.js";
+import { WarningLimiter } from "./warnings.js";
 
 /** What the processor needs to know about its run. */
-export interface ProcessorSetup {
-  pipeline: string;
-  source: string;
+export interface ProcessorSetup extends SinkWriterSetup {
   steps: readonly Step[];
   resources: RunResources;
-  deadLetters: Stream<unknown>;
-  retry: RetryPolicy;
-  stats: StatsCollector;
-  telemetry: Telemetry;
   /** Aborted when in-flight work must be abandoned (a second signal, or the drain timed out). */
   hardStop: AbortSignal;
   /** Reports errors that do not stop the run (e.g. a sink retrying). */
@@ -41,15 +32,6 @@ export interface BatchOutcome {
   done: Settleable[];
   /** Records abandoned on a hard stop; they are redelivered after a restart. */
   abandoned: Settleable[];
-}
-
-/** A record on its way to the dead-letter stream; `item` is set when it went through steps (it may hold its key). */
-interface Dead {
-  settle: Settleable;
-  item?: Item;
-  stage: string;
-  error: unknown;
-  attempts: number;
 }
 
 /** One partition's work: its held keys, and the tail of its passes (which run one at a time, in order). */
@@ -70,21 +52,26 @@ interface Lane {
 export class BatchProcessor {
   private readonly lanes = new Map<string, Lane>();
   private pending = 0;
-  private retrying = 0;
+  private stepRetries = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly writer: SinkWriter;
+  /** Step retries are reported at most once per stage every few seconds. */
+  private readonly stepWarnings = new WarningLimiter(5000);
 
-  constructor(private readonly setup: ProcessorSetup) {}
+  constructor(private readonly setup: ProcessorSetup) {
+    this.writer = new SinkWriter(setup);
+  }
 
   /** Records handed in and not yet settled. */
   get inFlight(): number {
     return this.pending;
   }
 
-  /** Records waiting to be retried or held back behind a retried record of their key. */
-  get waiting(): number {
+  /** Records waiting on a retry: of a step, of a sink write, or of an earlier record of their key. */
+  get retrying(): number {
     let held = 0;
     for (const lane of this.lanes.values()) held += lane.holds.waiting;
-    return this.retrying + held;
+    return this.stepRetries + this.writer.retrying + held;
   }
 
   /** Runs the steps of a batch after its partition's earlier passes; resolves once they are done (the writes go on). */
@@ -143,6 +130,12 @@ export class BatchProcessor {
       } else {
         f.item.step = f.step;
         retry.push(f.item);
+        const stage = stageName(setup.steps, f.step);
+        this.stepWarnings.report(stage, (more) =>
+          setup.warn(
+            `${stage}: ${errorText(f.error)} — retrying (attempt ${f.item.attempts + 1} of ${setup.retry.maxAttempts})${more}`,
+          ),
+        );
       }
     }
     if (canceled.length > 0) this.abandon(lane, canceled, []);
@@ -159,15 +152,15 @@ export class BatchProcessor {
 
   /** Runs `items` again from the step they failed in, after a backoff. */
   private scheduleRetry(lane: Lane, items: Item[]): void {
-    this.retrying += items.length;
+    this.stepRetries += items.length;
     const delay = backoffDelay(this.setup.retry, items[0]!.attempts);
     sleep(delay, this.setup.hardStop).then(
       () => {
-        this.retrying -= items.length;
+        this.stepRetries -= items.length;
         void this.enqueue(lane, () => this.pass(lane, items, [])).catch(() => undefined);
       },
       () => {
-        this.retrying -= items.length;
+        this.stepRetries -= items.length;
         this.abandon(lane, items, []);
       },
     );
@@ -175,7 +168,7 @@ export class BatchProcessor {
 
   /** Waits for the writes of a pass, dead-letters what failed, settles the records and releases held keys. */
   private async complete(lane: Lane, writes: SinkWrite[], finished: Item[], dead: Dead[]): Promise<void> {
-    const results = await Promise.all(writes.map((w) => this.write(w)));
+    const results = await Promise.all(writes.map((w) => this.writer.write(w)));
     if (results.includes("abandoned")) {
       this.abandon(lane, finished, dead);
       return;
@@ -191,7 +184,7 @@ export class BatchProcessor {
       }
     }
     const done = failed.size === 0 ? finished : finished.filter((item) => !failed.has(item));
-    if (dead.length > 0 && !(await this.deadLetter(dead))) {
+    if (dead.length > 0 && !(await this.writer.deadLetter(dead))) {
       this.abandon(lane, [], dead);
       this.settle(lane, done, []);
       return;
@@ -238,57 +231,9 @@ export class BatchProcessor {
       for (const w of waiters) w();
     }
   }
-
-  /** Performs a sink write; retries retryable errors until the hard stop, holding the checkpoint meanwhile. */
-  private async write(w: SinkWrite): Promise<"ok" | "abandoned" | { error: unknown; attempts: number }> {
-    const { setup } = this;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await w.perform(setup.hardStop);
-        return "ok";
-      } catch (error) {
-        if (setup.hardStop.aborted) return "abandoned";
-        if (!isRetryable(codeOf(error))) return { error, attempts: attempt };
-        setup.warn(`${w.stage}: ${errorText(error)} — retrying (attempt ${attempt + 1})`);
-        try {
-          await sleep(backoffDelay(setup.retry, Math.min(attempt, 12)), setup.hardStop);
-        } catch {
-          return "abandoned";
-        }
-      }
-    }
-  }
-
-  /** Sends records to the dead-letter stream with their original bytes; retries until the hard stop. */
-  private async deadLetter(dead: Dead[]): Promise<boolean> {
-    const { setup } = this;
-    const records: OutgoingRecord[] = dead.map((d) =>
-      deadLetterRecord(d.settle.raw, setup.source, setup.pipeline, d),
-    );
-    const result = await this.write({
-      stage: `dead-letter:${setup.deadLetters.name}`,
-      items: [],
-      perform: (signal) => setup.deadLetters.publishRaw(records, signal),
-    });
-    if (result === "ok") {
-      setup.stats.deadLetters += records.length;
-      setup.telemetry.recordDeadLetters(records.length);
-      return true;
-    }
-    if (result !== "abandoned") {
-      setup.warn(
-        `dead-letter stream "${setup.deadLetters.name}" refused ${records.length} records: ${errorText(result.error)} — they stay uncommitted and are redelivered after a restart`,
-      );
-    }
-    return false;
-  }
 }
 
 function stageName(steps: readonly Step[], index: number): string {
   const step = steps[index];
   return step === undefined ? `step#${index}` : `${step.kind}#${index}`;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof SwitchyardError ? `${err.code}: ${err.message}` : String(err);
 }

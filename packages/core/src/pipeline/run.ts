@@ -24,8 +24,10 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** This instance's name in the consumer group. */
   consumerName?: string;
-  /** How long a graceful stop may wait for in-flight batches before abandoning them, ms. Default 30000. */
+  /** How long a graceful stop may wait for in-flight batches before abandoning them, ms. Default 30000. A stop always ends within this plus about 7 s, whatever the back ends do. */
   drainTimeoutMs?: number;
+  /** How long opening and probing every resource at startup may take, ms. Default 15000. */
+  startupTimeoutMs?: number;
   /** Where warnings go. Default stderr. */
   warn?: (message: string) => void;
 }
@@ -75,9 +77,12 @@ export function run<T>(pipeline: Pipeline<T>, options: RunOptions): PipelineRun 
   const ready = new Promise<void>((resolve) => (started = resolve));
   const done = execute(pipeline as Pipeline<unknown>, options, stop, hard, stats, started);
   void done.catch(() => undefined).finally(() => clearInterval(keepAlive));
+  const readyOrFailed = Promise.race([ready, done.then(() => undefined)]);
+  // Whoever waits only on `done` must not get an unhandled rejection from `ready` too.
+  readyOrFailed.catch(() => undefined);
   return {
     done,
-    ready: Promise.race([ready, done.then(() => undefined)]),
+    ready: readyOrFailed,
     stats: () => stats.snapshot(),
     stop: () => {
       stop.abort();
@@ -106,7 +111,12 @@ async function execute(
   const deadLetterName = source.options.deadLetter ?? "dead-letters";
   // Steps see the hard-stop signal: a graceful stop lets in-flight batches finish their model calls.
   const resources = new RunResources(options.resolver, hard.signal);
-  await resources.openAll(required(pipeline, deadLetterName), modelOptions(pipeline));
+  await resources.openAll(
+    required(pipeline, deadLetterName),
+    modelOptions(pipeline),
+    options.startupTimeoutMs ?? 15_000,
+    warn,
+  );
   const stream = resources.streamWith(source.stream, source.options.codec);
   stream.require({ groups: true, ordering: true });
   for (const step of pipeline.steps) {
@@ -151,6 +161,14 @@ async function execute(
       failure ??= err;
     },
   });
+  stats.work = {
+    get inFlight() {
+      return subscription.inFlight;
+    },
+    get retrying() {
+      return processor.retrying;
+    },
+  };
   const reporter = new StatsReporter(pipeline.name, stats, subscription, options.stats ?? "off");
   const detachSignals = options.handleSignals === true ? onSignals(stop, hard, warn) : () => undefined;
 
@@ -175,11 +193,18 @@ async function execute(
         });
     }
     await drain(processor, options.drainTimeoutMs ?? 30_000, hard, warn);
-    await resources.flush();
+    await within(CLOSE_TIMEOUT_MS, resources.flush(), () =>
+      warn(`flushing sinks did not finish within ${CLOSE_TIMEOUT_MS} ms — stopping without it`),
+    );
   } finally {
     reporter.stop();
     detachSignals();
-    await subscription.close().catch((err: unknown) => warn(`final commit failed: ${String(err)}`));
+    // A broker that does not answer must not hold the stop: what is not committed is redelivered.
+    await within(
+      CLOSE_TIMEOUT_MS,
+      subscription.close().catch((err: unknown) => warn(`final commit failed: ${String(err)}`)),
+      () => warn(`the final commit did not finish within ${CLOSE_TIMEOUT_MS} ms — stopping without it`),
+    );
   }
   if (failure !== undefined)
     throw failure instanceof Error
@@ -194,21 +219,45 @@ async function execute(
   };
 }
 
-/** Waits for in-flight records; after the timeout, abandons them (they are redelivered later). */
+/** How long in-flight work may take to unwind once abandoned, ms. */
+const ABANDON_GRACE_MS = 2000;
+/** How long flushing sinks, and then the final commit, may each take at the end of a run, ms. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+/**
+ * Waits for in-flight records; after the timeout, abandons them (they are
+ * redelivered later) and waits at most a short grace for them to unwind, so a
+ * back end that never answers cannot hold the stop.
+ */
 async function drain(
   processor: BatchProcessor,
   timeoutMs: number,
   hard: AbortController,
   warn: (m: string) => void,
 ): Promise<void> {
-  const timer = setTimeout(() => {
+  const settled = processor.idle();
+  const drained = await within(timeoutMs, settled, () => {
     warn(
       `in-flight work did not finish within ${timeoutMs} ms — abandoning it; it is redelivered on restart`,
     );
-    hard.abort();
-  }, timeoutMs);
+  });
+  if (drained) return;
+  hard.abort();
+  await within(ABANDON_GRACE_MS, settled, () =>
+    warn(
+      `${processor.inFlight} records did not unwind within ${ABANDON_GRACE_MS} ms — stopping without them`,
+    ),
+  );
+}
+
+/** Waits for `work` at most `ms`; calls `late` and resolves false when the time runs out first. */
+async function within(ms: number, work: Promise<unknown>, late: () => void): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    await processor.idle();
+    const ok = await Promise.race([work.then(() => true), timedOut]);
+    if (!ok) late();
+    return ok;
   } finally {
     clearTimeout(timer);
   }

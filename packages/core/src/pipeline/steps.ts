@@ -211,7 +211,7 @@ export async function runSteps(
           pass.writes.push({
             stage: `record:${step.sink}#${s}`,
             items: chosen,
-            perform: () => sink.write(points),
+            perform: (signal) => sink.write(points, { signal }),
           });
         }
         break;
@@ -233,7 +233,7 @@ export async function runSteps(
           pass.writes.push({
             stage: `store:${step.state}#${s}`,
             items: chosen,
-            perform: () => store.putMany(entries),
+            perform: (signal) => store.putMany(entries, { signal }),
           });
         }
         break;
