@@ -15,17 +15,30 @@ const exec = promisify(execFile);
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const CLI_DIR = fileURLToPath(new URL("..", import.meta.url));
 
-/** Every `bin` of every workspace package, as a path relative to the repository. */
-function workspaceBins(): { pkg: string; name: string; file: string }[] {
-  const bins: { pkg: string; name: string; file: string }[] = [];
-  for (const dir of readdirSync(join(REPO, "packages"))) {
-    const manifest = JSON.parse(readFileSync(join(REPO, "packages", dir, "package.json"), "utf8")) as {
-      name: string;
+/** One `bin` entry of a workspace package. */
+interface Bin {
+  /** The package's folder, relative to the repository. */
+  dir: string;
+  /** The command's name. */
+  name: string;
+  /** The file it runs, relative to the package (as package-lock.json writes it). */
+  target: string;
+  /** The file it runs, relative to the repository. */
+  file: string;
+}
+
+/** Every `bin` of every workspace package. */
+function workspaceBins(): Bin[] {
+  const bins: Bin[] = [];
+  for (const folder of readdirSync(join(REPO, "packages"))) {
+    const dir = `packages/${folder}`;
+    const manifest = JSON.parse(readFileSync(join(REPO, dir, "package.json"), "utf8")) as {
       bin?: string | Record<string, string>;
     };
-    const entries = typeof manifest.bin === "string" ? { [dir]: manifest.bin } : (manifest.bin ?? {});
+    const entries = typeof manifest.bin === "string" ? { [folder]: manifest.bin } : (manifest.bin ?? {});
     for (const [name, file] of Object.entries(entries)) {
-      bins.push({ pkg: manifest.name, name, file: join("packages", dir, file) });
+      const target = file.replace(/^\.\//, "");
+      bins.push({ dir, name, target, file: `${dir}/${target}` });
     }
   }
   return bins;
@@ -42,6 +55,15 @@ describe("the switchyard command", () => {
     const { stdout } = await exec("git", ["ls-files", "--", ...bins.map((b) => b.file)], { cwd: REPO });
     const tracked = new Set(stdout.split("\n").filter((line) => line !== ""));
     expect(bins.filter((b) => !tracked.has(b.file))).toEqual([]);
+  });
+
+  it("has the same bins in package-lock.json, which a fresh clone's first install links from", () => {
+    const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { bin?: Record<string, string> }>;
+    };
+    for (const bin of workspaceBins()) {
+      expect(lock.packages[bin.dir]?.bin?.[bin.name], `${bin.name} of ${bin.dir}`).toBe(bin.target);
+    }
   });
 
   it("runs with npx from outside the repository, through the bin npm links, before any build", async () => {
