@@ -61,6 +61,8 @@ export type { TimeSeriesSinkOptions, WriteOptions } from "./resources/time-serie
 export { CONFIG_FILE_NAMES, loadConfig } from "./config/load.js";
 export type { LoadConfigOptions, LoadedConfig } from "./config/load.js";
 export type { ModuleImporter } from "./config/load-module.js";
+export { interpolateEnv } from "./config/interpolate.js";
+export type { Environment } from "./config/interpolate.js";
 export { redactUrl } from "./config/redact.js";
 export { ResourceResolver } from "./config/resolver.js";
 export type { ResourceResolverOptions } from "./config/resolver.js";
