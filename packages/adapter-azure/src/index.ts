@@ -1,0 +1,12 @@
+/**
+ * @switchyard/adapter-azure — Azure for Switchyard: Event Hubs streams with
+ * checkpointed load balancing over Blob Storage.
+ */
+export { azure } from "./register.js";
+export type { AzureAdapterOptions } from "./register.js";
+export { azureErrorCode } from "./errors.js";
+export { EventHubsStream } from "./event-hubs/stream.js";
+export type { EventHubsStreamSetup } from "./event-hubs/stream.js";
+export { EventHubsConsumer } from "./event-hubs/consumer.js";
+export { EVENTHUBS_PARAMS, parseEventHubsUrl } from "./event-hubs/options.js";
+export type { EventHubsDefaults, EventHubsStreamOptions, LoadBalancing } from "./event-hubs/options.js";

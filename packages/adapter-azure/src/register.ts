@@ -1,0 +1,43 @@
+import { EventHubProducerClient } from "@azure/event-hubs";
+import type { Adapter, DriverContext, SchemeHandler, StreamDriver } from "@switchyard/core/driver";
+import { SwitchyardError } from "@switchyard/core/driver";
+import { EVENTHUBS_PARAMS, parseEventHubsUrl } from "./event-hubs/options.js";
+import type { EventHubsDefaults } from "./event-hubs/options.js";
+import { EventHubsStream } from "./event-hubs/stream.js";
+
+/** Options of the Azure adapter: defaults per service, which URL parameters override. */
+export interface AzureAdapterOptions {
+  /** Defaults for every `eventhubs://` stream (connection string, credential, checkpoint store …). */
+  eventHubs?: EventHubsDefaults;
+}
+
+function injected<T>(
+  context: DriverContext,
+  type: abstract new (...args: never[]) => T,
+  what: string,
+): T | undefined {
+  if (context.client === undefined) return undefined;
+  if (context.client instanceof type) return context.client;
+  throw new SwitchyardError(
+    "InvalidArgument",
+    `resource "${context.name}": the injected client must be ${what}`,
+  );
+}
+
+/**
+ * The Azure adapter: registers `eventhubs://namespace/hub` streams. Add
+ * `azure()` to the config's adapters.
+ */
+export function azure(options: AzureAdapterOptions = {}): Adapter {
+  const eventHubs: SchemeHandler<"stream"> = {
+    kind: "stream",
+    scheme: "eventhubs",
+    params: EVENTHUBS_PARAMS,
+    async create(url: URL, context: DriverContext): Promise<StreamDriver> {
+      const resolved = parseEventHubsUrl(url, options.eventHubs);
+      const client = injected(context, EventHubProducerClient, "an @azure/event-hubs EventHubProducerClient");
+      return EventHubsStream.open(resolved, client === undefined ? {} : { client });
+    },
+  };
+  return { name: "@switchyard/adapter-azure", schemes: [eventHubs] };
+}
