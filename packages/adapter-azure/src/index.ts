@@ -1,6 +1,6 @@
 /**
  * @switchyard/adapter-azure — Azure for Switchyard: Event Hubs streams with
- * checkpointed load balancing over Blob Storage.
+ * checkpointed load balancing over Blob Storage, Cosmos DB state.
  */
 export { azure } from "./register.js";
 export type { AzureAdapterOptions } from "./register.js";
@@ -10,3 +10,7 @@ export type { EventHubsStreamSetup } from "./event-hubs/stream.js";
 export { EventHubsConsumer } from "./event-hubs/consumer.js";
 export { EVENTHUBS_PARAMS, parseEventHubsUrl } from "./event-hubs/options.js";
 export type { EventHubsDefaults, EventHubsStreamOptions, LoadBalancing } from "./event-hubs/options.js";
+export { CosmosStateStore } from "./cosmos/state-store.js";
+export type { CosmosStateSetup } from "./cosmos/state-store.js";
+export { COSMOS_PARAMS, parseCosmosUrl } from "./cosmos/options.js";
+export type { CosmosDefaults, CosmosOptions } from "./cosmos/options.js";

@@ -1,6 +1,16 @@
+import { CosmosClient } from "@azure/cosmos";
 import { EventHubProducerClient } from "@azure/event-hubs";
-import type { Adapter, DriverContext, SchemeHandler, StreamDriver } from "@switchyard/core/driver";
+import type {
+  Adapter,
+  DriverContext,
+  SchemeHandler,
+  StateStoreDriver,
+  StreamDriver,
+} from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
+import { COSMOS_PARAMS, parseCosmosUrl } from "./cosmos/options.js";
+import type { CosmosDefaults } from "./cosmos/options.js";
+import { CosmosStateStore } from "./cosmos/state-store.js";
 import { EVENTHUBS_PARAMS, parseEventHubsUrl } from "./event-hubs/options.js";
 import type { EventHubsDefaults } from "./event-hubs/options.js";
 import { EventHubsStream } from "./event-hubs/stream.js";
@@ -9,6 +19,8 @@ import { EventHubsStream } from "./event-hubs/stream.js";
 export interface AzureAdapterOptions {
   /** Defaults for every `eventhubs://` stream (connection string, credential, checkpoint store …). */
   eventHubs?: EventHubsDefaults;
+  /** Defaults for every `cosmos://` resource (connection string, key, credential …). */
+  cosmos?: CosmosDefaults;
 }
 
 function injected<T>(
@@ -25,7 +37,8 @@ function injected<T>(
 }
 
 /**
- * The Azure adapter: registers `eventhubs://namespace/hub` streams. Add
+ * The Azure adapter: registers `eventhubs://namespace/hub` streams and
+ * `cosmos://account/database/container` state stores. Add
  * `azure()` to the config's adapters.
  */
 export function azure(options: AzureAdapterOptions = {}): Adapter {
@@ -39,5 +52,15 @@ export function azure(options: AzureAdapterOptions = {}): Adapter {
       return EventHubsStream.open(resolved, client === undefined ? {} : { client });
     },
   };
-  return { name: "@switchyard/adapter-azure", schemes: [eventHubs] };
+  const cosmosState: SchemeHandler<"state"> = {
+    kind: "state",
+    scheme: "cosmos",
+    params: COSMOS_PARAMS,
+    async create(url: URL, context: DriverContext): Promise<StateStoreDriver> {
+      const resolved = parseCosmosUrl(url, options.cosmos ?? {}, process.env, "/id");
+      const client = injected(context, CosmosClient, "an @azure/cosmos CosmosClient");
+      return CosmosStateStore.open(resolved, client === undefined ? {} : { client });
+    },
+  };
+  return { name: "@switchyard/adapter-azure", schemes: [eventHubs, cosmosState] };
 }

@@ -13,7 +13,7 @@ import type {
   IncomingRecord,
   Position,
 } from "@switchyard/core/driver";
-import { azureErrorCode } from "../errors.js";
+import { azureErrorCode, startupError } from "../errors.js";
 import { blobStore, checkpointContainer, consumerFor } from "./clients.js";
 import type { EventHubsStreamOptions } from "./options.js";
 import { RecordBuffer } from "./record-buffer.js";
@@ -57,7 +57,7 @@ export class EventHubsConsumer implements ConsumerDriver {
       return consumer;
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw err;
+      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`);
     }
   }
 

@@ -153,6 +153,9 @@ describeService("eventhubs", "event hubs streams (double)", (env) => {
   });
 
   it("fails at startup with NotFound for a hub that does not exist", async () => {
-    await expect(open("no-such-hub")).rejects.toMatchObject({ code: "MessagingEntityNotFoundError" });
+    await expect(open("no-such-hub")).rejects.toMatchObject({
+      code: "NotFound",
+      message: expect.stringMatching(/no-such-hub does not exist/),
+    });
   });
 });

@@ -10,7 +10,7 @@ import type {
   StreamDriver,
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
-import { azureErrorCode } from "../errors.js";
+import { azureErrorCode, startupError } from "../errors.js";
 import { producerFor } from "./clients.js";
 import { EventHubsConsumer } from "./consumer.js";
 import type { EventHubsStreamOptions } from "./options.js";
@@ -55,7 +55,7 @@ export class EventHubsStream implements StreamDriver {
       return new EventHubsStream(options, producer, setup.client === undefined, batch.maxSizeInBytes);
     } catch (err) {
       if (setup.client === undefined) await producer.close().catch(() => undefined);
-      throw err;
+      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`);
     }
   }
 
