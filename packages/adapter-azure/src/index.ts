@@ -1,6 +1,6 @@
 /**
  * @switchyard/adapter-azure — Azure for Switchyard: Event Hubs streams with
- * checkpointed load balancing over Blob Storage, Cosmos DB state.
+ * checkpointed load balancing over Blob Storage, Cosmos DB state and time series.
  */
 export { azure } from "./register.js";
 export type { AzureAdapterOptions } from "./register.js";
@@ -14,3 +14,5 @@ export { CosmosStateStore } from "./cosmos/state-store.js";
 export type { CosmosStateSetup } from "./cosmos/state-store.js";
 export { COSMOS_PARAMS, parseCosmosUrl } from "./cosmos/options.js";
 export type { CosmosDefaults, CosmosOptions } from "./cosmos/options.js";
+export { CosmosTimeSeries, pointItem } from "./cosmos/time-series.js";
+export type { CosmosTimeSeriesSetup } from "./cosmos/time-series.js";

@@ -6,11 +6,13 @@ import type {
   SchemeHandler,
   StateStoreDriver,
   StreamDriver,
+  TimeSeriesDriver,
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { COSMOS_PARAMS, parseCosmosUrl } from "./cosmos/options.js";
 import type { CosmosDefaults } from "./cosmos/options.js";
 import { CosmosStateStore } from "./cosmos/state-store.js";
+import { CosmosTimeSeries } from "./cosmos/time-series.js";
 import { EVENTHUBS_PARAMS, parseEventHubsUrl } from "./event-hubs/options.js";
 import type { EventHubsDefaults } from "./event-hubs/options.js";
 import { EventHubsStream } from "./event-hubs/stream.js";
@@ -38,7 +40,7 @@ function injected<T>(
 
 /**
  * The Azure adapter: registers `eventhubs://namespace/hub` streams and
- * `cosmos://account/database/container` state stores. Add
+ * `cosmos://account/database/container` state stores and time-series sinks. Add
  * `azure()` to the config's adapters.
  */
 export function azure(options: AzureAdapterOptions = {}): Adapter {
@@ -62,5 +64,15 @@ export function azure(options: AzureAdapterOptions = {}): Adapter {
       return CosmosStateStore.open(resolved, client === undefined ? {} : { client });
     },
   };
-  return { name: "@switchyard/adapter-azure", schemes: [eventHubs, cosmosState] };
+  const cosmosTimeSeries: SchemeHandler<"timeseries"> = {
+    kind: "timeseries",
+    scheme: "cosmos",
+    params: COSMOS_PARAMS,
+    async create(url: URL, context: DriverContext): Promise<TimeSeriesDriver> {
+      const resolved = parseCosmosUrl(url, options.cosmos ?? {}, process.env, "/pk");
+      const client = injected(context, CosmosClient, "an @azure/cosmos CosmosClient");
+      return CosmosTimeSeries.open(resolved, client === undefined ? {} : { client });
+    },
+  };
+  return { name: "@switchyard/adapter-azure", schemes: [eventHubs, cosmosState, cosmosTimeSeries] };
 }

@@ -25,7 +25,11 @@ export interface EventHubsStreamOptions {
   credential: TokenCredential | undefined;
   /** Where checkpoints and ownership live: a storage connection string, or an account URL with `credential`. */
   checkpoints: { connectionString: string | undefined; accountUrl: string | undefined; container: string };
-  /** Load-balancing strategy. Default `balanced` (one partition claimed per cycle), as the SDK's. */
+  /**
+   * Load-balancing strategy. Default `greedy`: an instance claims its fair
+   * share in one cycle, where the SDK's default `balanced` claims one
+   * partition per cycle (docs/decisions/1901-event-hubs-consumers.md).
+   */
   loadBalancing: LoadBalancing;
   /** How often an instance renews and claims ownership, in ms. Default 10000. */
   updateIntervalMs: number;
@@ -121,7 +125,7 @@ export function parseEventHubsUrl(
     const text = q.get(name);
     if (text !== null) numbers[name] = positive(name, text, where, name === "maxRetries");
   }
-  const loadBalancing = q.get("loadBalancing") ?? defaults.loadBalancing ?? "balanced";
+  const loadBalancing = q.get("loadBalancing") ?? defaults.loadBalancing ?? "greedy";
   if (loadBalancing !== "balanced" && loadBalancing !== "greedy") {
     throw new SwitchyardError(
       "InvalidArgument",
