@@ -113,7 +113,7 @@ export class CosmosTimeSeries implements TimeSeriesDriver {
       .fetchAll();
     return resources
       .map((r) => ({
-        measurement: String(r.measurement),
+        measurement: typeof r.measurement === "string" ? r.measurement : measurement,
         tags: r.tags as Point["tags"],
         fields: r.fields as Point["fields"],
         time: Number(r.time),
