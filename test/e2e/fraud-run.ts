@@ -27,6 +27,7 @@ const EXAMPLE_DIR = fileURLToPath(new URL("../../examples/fraud-detection/", imp
  * tree rather than a build that may be older.
  */
 const ADAPTER_SOURCES: Record<string, () => Promise<Record<string, unknown>>> = {
+  "@switchyard/adapter-azure": () => import("../../packages/adapter-azure/src/index.js"),
   "@switchyard/adapter-kafka": () => import("../../packages/adapter-kafka/src/index.js"),
   "@switchyard/adapter-redis": () => import("../../packages/adapter-redis/src/index.js"),
 };

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { describeService } from "../harness/suite.js";
 import type { FraudRunOptions, FraudRunResult } from "./fraud-run.js";
 import { runFraudExample } from "./fraud-run.js";
+import { expectSameAsLocal } from "./same-as-local.js";
 
 /** A few thousand events over a few hundred cards, so cards build up history in the state store. */
 const EVENTS = 4000;
@@ -36,24 +37,6 @@ async function localRun(): Promise<FraudRunResult> {
     results.set("local", local);
   }
   return local;
-}
-
-function expectSameAsLocal(engine: FraudRunResult, local: FraudRunResult): void {
-  const missing = local.alertIds.filter((id) => !engine.alertIds.includes(id));
-  const extra = engine.alertIds.filter((id) => !local.alertIds.includes(id));
-  expect(
-    { missing, extra },
-    `${engine.profile}: ${engine.alertIds.length} alerted transactions vs ${local.alertIds.length} on local`,
-  ).toEqual({ missing: [], extra: [] });
-  expect(engine.deadLetters, `${engine.profile}: dead letters counted`).toBe(local.deadLetters);
-  expect(engine.deadLetterRecords, `${engine.profile}: records on the dead-letter stream`).toBe(
-    local.deadLetterRecords,
-  );
-  expect(engine.processed).toBe(engine.produced);
-  console.log(
-    `${engine.profile}: ${engine.alertIds.length} alerts (${engine.alertRecords} records), ` +
-      `${engine.deadLetterRecords} dead letters, ${engine.processed} events — same as local`,
-  );
 }
 
 describeService("redis", "fraud example with card state on redis://", (redisEnv) => {
