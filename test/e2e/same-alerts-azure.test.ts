@@ -16,8 +16,8 @@ import { runFraudExample } from "./fraud-run.js";
 import { expectSameAsLocal } from "./same-as-local.js";
 
 /** Fewer events than the Kafka comparison: cosmosdb-server serves one request at a time. */
-const EVENTS = 1500;
-const GENERATOR = { seed: 11, cards: 200, corruptRate: 0.01 };
+const EVENTS = 800;
+const GENERATOR = { seed: 11, cards: 150, corruptRate: 0.01 };
 const runId = randomUUID().slice(0, 8);
 
 function options(env: FraudRunOptions["env"], profile: string): FraudRunOptions {

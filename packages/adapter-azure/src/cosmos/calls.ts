@@ -5,6 +5,7 @@
  * flush timer (about a second per call, measured), too slow for state reads
  * on a pipeline's path (docs/decisions/1902-cosmos-state-layout.md).
  */
+import { setMaxListeners } from "node:events";
 import type { Container, ItemResponse, JSONObject } from "@azure/cosmos";
 
 /** One call's outcome: its status, the item it returned and its etag. */
@@ -39,6 +40,16 @@ async function settle(call: Promise<ItemResponse<JSONObject>>): Promise<Outcome>
     if (typeof code !== "number") throw err;
     return { status: code, item: undefined, etag: undefined, error: err };
   }
+}
+
+/**
+ * A signal that follows `signal` for one batch of concurrent calls: each call
+ * listens to it, more than Node's default of 10 listeners per signal.
+ */
+export function batchSignal(signal: AbortSignal): AbortSignal {
+  const batch = AbortSignal.any([signal]);
+  setMaxListeners(0, batch);
+  return batch;
 }
 
 /** Throws for an outcome whose status is not one of `expected`. */

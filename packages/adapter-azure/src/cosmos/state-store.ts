@@ -11,7 +11,7 @@ import type {
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode, startupError } from "../errors.js";
-import { deleteItem, expectStatus, readItem, writeItem } from "./calls.js";
+import { batchSignal, deleteItem, expectStatus, readItem, writeItem } from "./calls.js";
 import type { Item } from "./calls.js";
 import { cosmosClient, openContainer } from "./connection.js";
 import { incrementCounter } from "./counters.js";
@@ -61,7 +61,8 @@ export class CosmosStateStore implements StateStoreDriver {
 
   async get(keys: string[], signal: AbortSignal): Promise<(StateEntry | undefined)[]> {
     this.check();
-    const outcomes = await Promise.all(keys.map((k) => readItem(this.container, itemId(k), signal)));
+    const batch = batchSignal(signal);
+    const outcomes = await Promise.all(keys.map((k) => readItem(this.container, itemId(k), batch)));
     const now = Date.now();
     return outcomes.map((o, i) => {
       expectStatus(o, [200, 404], "read");
@@ -73,8 +74,9 @@ export class CosmosStateStore implements StateStoreDriver {
     this.check();
     const now = Date.now();
     const items = writes.map((w) => valueItem(w.key, w.value, this.field, w.ttlMs, now));
+    const batch = batchSignal(signal);
     const outcomes = await Promise.all(
-      items.map((item, i) => writeItem(this.container, item, writes[i]!.ifVersion, signal)),
+      items.map((item, i) => writeItem(this.container, item, writes[i]!.ifVersion, batch)),
     );
     return Promise.all(
       outcomes.map(async (o, i): Promise<StateWriteResult> => {
@@ -82,7 +84,7 @@ export class CosmosStateStore implements StateStoreDriver {
         if (o.status === 200 || o.status === 201) return { ok: true, version: o.etag ?? "" };
         if (o.status === 412 || (o.status === 404 && typeof ifVersion === "string")) return CONFLICT;
         // "Only if absent" also holds for an item that expired but was not deleted yet.
-        if (o.status === 409 && ifVersion === null) return this.replaceExpired(items[i]!, signal);
+        if (o.status === 409 && ifVersion === null) return this.replaceExpired(items[i]!, batch);
         expectStatus(o, [], "write");
         return CONFLICT;
       }),
@@ -98,7 +100,8 @@ export class CosmosStateStore implements StateStoreDriver {
 
   async delete(keys: string[], signal: AbortSignal): Promise<void> {
     this.check();
-    const outcomes = await Promise.all(keys.map((k) => deleteItem(this.container, itemId(k), signal)));
+    const batch = batchSignal(signal);
+    const outcomes = await Promise.all(keys.map((k) => deleteItem(this.container, itemId(k), batch)));
     for (const o of outcomes) expectStatus(o, [200, 204, 404], "delete");
   }
 
@@ -109,7 +112,8 @@ export class CosmosStateStore implements StateStoreDriver {
         throw new SwitchyardError("InvalidArgument", `increment of "${key}" by ${by}: pass a finite number`);
       }
     }
-    return Promise.all(increments.map((inc) => incrementCounter(this.container, this.field, inc, signal)));
+    const batch = batchSignal(signal);
+    return Promise.all(increments.map((inc) => incrementCounter(this.container, this.field, inc, batch)));
   }
 
   errorCode(err: unknown): ErrorCode {
