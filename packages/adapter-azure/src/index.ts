@@ -1,6 +1,6 @@
 /**
  * @switchyard/adapter-azure — Azure for Switchyard: Event Hubs streams with
- * checkpointed load balancing over Blob Storage, Cosmos DB state and time series.
+ * checkpointed load balancing over Blob Storage, Cosmos DB state and time series, Azure ML online endpoints.
  */
 export { azure } from "./register.js";
 export type { AzureAdapterOptions } from "./register.js";
@@ -16,3 +16,7 @@ export { COSMOS_PARAMS, parseCosmosUrl } from "./cosmos/options.js";
 export type { CosmosDefaults, CosmosOptions } from "./cosmos/options.js";
 export { CosmosTimeSeries, pointItem } from "./cosmos/time-series.js";
 export type { CosmosTimeSeriesSetup } from "./cosmos/time-series.js";
+export { AzureMlEndpoint, AzureMlHttpError } from "./azure-ml/endpoint.js";
+export type { AzureMlOptions } from "./azure-ml/endpoint.js";
+export { AZUREML_PARAMS, parseAzureMlUrl } from "./azure-ml/options.js";
+export type { AzureMlDefaults } from "./azure-ml/options.js";

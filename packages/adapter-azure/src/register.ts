@@ -3,12 +3,16 @@ import { EventHubProducerClient } from "@azure/event-hubs";
 import type {
   Adapter,
   DriverContext,
+  ModelDriver,
   SchemeHandler,
   StateStoreDriver,
   StreamDriver,
   TimeSeriesDriver,
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
+import { AzureMlEndpoint } from "./azure-ml/endpoint.js";
+import { AZUREML_PARAMS, parseAzureMlUrl } from "./azure-ml/options.js";
+import type { AzureMlDefaults } from "./azure-ml/options.js";
 import { COSMOS_PARAMS, parseCosmosUrl } from "./cosmos/options.js";
 import type { CosmosDefaults } from "./cosmos/options.js";
 import { CosmosStateStore } from "./cosmos/state-store.js";
@@ -23,6 +27,8 @@ export interface AzureAdapterOptions {
   eventHubs?: EventHubsDefaults;
   /** Defaults for every `cosmos://` resource (connection string, key, credential …). */
   cosmos?: CosmosDefaults;
+  /** Defaults for every `azureml://` endpoint (key or credential). */
+  azureMl?: AzureMlDefaults;
 }
 
 function injected<T>(
@@ -40,7 +46,7 @@ function injected<T>(
 
 /**
  * The Azure adapter: registers `eventhubs://namespace/hub` streams and
- * `cosmos://account/database/container` state stores and time-series sinks. Add
+ * `cosmos://account/database/container` state stores and time-series sinks, and `azureml://host/score` model endpoints. Add
  * `azure()` to the config's adapters.
  */
 export function azure(options: AzureAdapterOptions = {}): Adapter {
@@ -74,5 +80,16 @@ export function azure(options: AzureAdapterOptions = {}): Adapter {
       return CosmosTimeSeries.open(resolved, client === undefined ? {} : { client });
     },
   };
-  return { name: "@switchyard/adapter-azure", schemes: [eventHubs, cosmosState, cosmosTimeSeries] };
+  const azureMl: SchemeHandler<"model"> = {
+    kind: "model",
+    scheme: "azureml",
+    params: AZUREML_PARAMS,
+    create(url: URL): ModelDriver {
+      return new AzureMlEndpoint(parseAzureMlUrl(url, options.azureMl ?? {}, process.env));
+    },
+  };
+  return {
+    name: "@switchyard/adapter-azure",
+    schemes: [eventHubs, cosmosState, cosmosTimeSeries, azureMl],
+  };
 }
