@@ -1,28 +1,25 @@
 /**
- * The fraud-detection example, unchanged, on its `azure` profile — Event Hubs
- * (the project's double of the service, checkpoints on Azurite) and Cosmos DB
- * (cosmosdb-server) — raises alerts on exactly the same transactions and
- * dead-letters the same records as on `local`, for the same seeded feed.
- * The hubs, database and containers are made first, as infrastructure
- * would make them: the profile's URLs create nothing.
+ * The fraud-detection demo, unchanged, on the example's `azure` profile —
+ * Event Hubs (the project's double of the service, checkpoints on Azurite)
+ * and Cosmos DB (cosmosdb-server) — raises alerts on exactly the same
+ * transactions and dead-letters the same records as on `local`, for the same
+ * seeded feed. The profile's URLs create nothing, so the hubs, database and
+ * containers are made first, fresh, as infrastructure would make them.
  */
 import { randomUUID } from "node:crypto";
 import { CosmosClient } from "@azure/cosmos";
-import { describe, expect, it } from "vitest";
-import { describeService } from "../harness/suite.js";
+import { resetMemoryStateStores, resetMemoryStreams, resetMemoryTimeSeries } from "@switchyard/core";
+import { expect, it } from "vitest";
 import { createHub, deleteHub } from "../services/eventhubs.js";
-import type { FraudRunOptions } from "./fraud-run.js";
-import { runFraudExample } from "./fraud-run.js";
+import { runDemoOnce } from "./demo-run.js";
+import { describeServices, serviceVar } from "./persistent-profiles.js";
+import type { ServiceEnvs } from "./persistent-profiles.js";
 import { expectSameAsLocal } from "./same-as-local.js";
 
 /** Fewer events than the Kafka comparison: cosmosdb-server serves one request at a time. */
 const EVENTS = 800;
-const GENERATOR = { seed: 11, cards: 150, corruptRate: 0.01 };
-const runId = randomUUID().slice(0, 8);
-
-function options(env: FraudRunOptions["env"], profile: string): FraudRunOptions {
-  return { env, events: EVENTS, generator: GENERATOR, group: `e2e-${profile}-${runId}`, timeoutMs: 90_000 };
-}
+const RATE = 2000;
+const label = `e2e-azure-${randomUUID().slice(0, 8)}`;
 
 /** Fresh hubs, as the profile names them, on the Event Hubs double. */
 async function freshHubs(control: string): Promise<void> {
@@ -57,32 +54,43 @@ async function freshDatabase(connectionString: string): Promise<void> {
   }
 }
 
-describeService("eventhubs", "fraud example on azure (Event Hubs double)", (hubsEnv) => {
-  describeService("azurite", "with checkpoints on Azurite", (blobEnv) => {
-    describeService("cosmos", "and state on cosmosdb-server", (cosmosEnv) => {
-      describe.sequential("the same seeded feed", () => {
-        it("gives the same alerts and dead letters on azure as on local", { timeout: 240_000 }, async () => {
-          const local = await runFraudExample("local", options(process.env, "local"));
-          expect(local.alertIds.length).toBeGreaterThan(0);
-          expect(local.deadLetters).toBe(local.truth.corrupt);
-          expect(local.truth.corrupt).toBeGreaterThan(0);
+/** The variables a deployment would set: the profile's names, and the adapter's secrets. */
+function azureEnv(s: ServiceEnvs): Record<string, string> {
+  return {
+    EVENTHUBS_NAMESPACE: "switchyard-e2e",
+    COSMOS_ACCOUNT: "switchyard-e2e",
+    AZURE_EVENTHUBS_CONNECTION_STRING: serviceVar(s, "eventhubs", "SWITCHYARD_EVENTHUBS_CONNECTION_STRING"),
+    AZURE_STORAGE_CONNECTION_STRING: serviceVar(s, "azurite", "SWITCHYARD_AZURITE_CONNECTION_STRING"),
+    AZURE_COSMOS_CONNECTION_STRING: serviceVar(s, "cosmos", "SWITCHYARD_COSMOS_CONNECTION_STRING"),
+  };
+}
 
-          await freshHubs(hubsEnv.SWITCHYARD_EVENTHUBS_CONTROL_URL!);
-          await freshDatabase(cosmosEnv.SWITCHYARD_COSMOS_CONNECTION_STRING!);
-          // The adapter reads its secrets from the environment, as a deployment would set them.
-          Object.assign(process.env, {
-            AZURE_EVENTHUBS_CONNECTION_STRING: hubsEnv.SWITCHYARD_EVENTHUBS_CONNECTION_STRING,
-            AZURE_STORAGE_CONNECTION_STRING: blobEnv.SWITCHYARD_AZURITE_CONNECTION_STRING,
-            AZURE_COSMOS_CONNECTION_STRING: cosmosEnv.SWITCHYARD_COSMOS_CONNECTION_STRING,
-          });
-          const env = {
-            ...process.env,
-            EVENTHUBS_NAMESPACE: "switchyard-e2e",
-            COSMOS_ACCOUNT: "switchyard-e2e",
-          };
-          expectSameAsLocal(await runFraudExample("azure", options(env, "azure")), local);
-        });
-      });
+describeServices(["eventhubs", "azurite", "cosmos"], "the demo on azure", (services) => {
+  it("gives local's alerts and dead letters on Event Hubs and Cosmos DB", { timeout: 240_000 }, async () => {
+    resetMemoryStreams();
+    resetMemoryStateStores();
+    resetMemoryTimeSeries();
+    const local = await runDemoOnce("local", {
+      env: process.env,
+      rate: RATE,
+      label: `${label}-local`,
+      events: EVENTS,
     });
+    expect(local.alertIds.length).toBeGreaterThan(0);
+    expect(local.truth.corrupt).toBeGreaterThan(0);
+    expect(local.deadLetters).toBe(local.truth.corrupt);
+
+    await freshHubs(serviceVar(services, "eventhubs", "SWITCHYARD_EVENTHUBS_CONTROL_URL"));
+    await freshDatabase(serviceVar(services, "cosmos", "SWITCHYARD_COSMOS_CONNECTION_STRING"));
+    // The adapter reads its secrets from the process environment, as a deployment sets them.
+    const env = azureEnv(services);
+    Object.assign(process.env, env);
+    const azure = await runDemoOnce("azure", {
+      env: { ...process.env, ...env },
+      rate: RATE,
+      label,
+      events: EVENTS,
+    });
+    expectSameAsLocal(azure, local, "azure");
   });
 });

@@ -1,26 +1,24 @@
 /**
- * The comparison every engine's end-to-end run makes with the example's
- * `local` run: the same alerted transactions, the same dead letters, every
- * event done.
+ * The comparison every engine's end-to-end run makes with the demo's `local`
+ * run: the same alerted transactions, the same dead letters, every event done.
  */
 import { expect } from "vitest";
-import type { FraudRunResult } from "./fraud-run.js";
+import type { DemoRunResult } from "./demo-run.js";
 
-/** Asserts that `engine` raised the same alerts and dead letters as `local`, and finished every event. */
-export function expectSameAsLocal(engine: FraudRunResult, local: FraudRunResult): void {
-  const missing = local.alertIds.filter((id) => !engine.alertIds.includes(id));
-  const extra = engine.alertIds.filter((id) => !local.alertIds.includes(id));
+/** Asserts that `run` raised the same alerts and dead letters as `local`; `what` names the run in messages. */
+export function expectSameAsLocal(run: DemoRunResult, local: DemoRunResult, what: string): void {
+  const missing = local.alertIds.filter((id) => !run.alertIds.includes(id));
+  const extra = run.alertIds.filter((id) => !local.alertIds.includes(id));
   expect(
     { missing, extra },
-    `${engine.profile}: ${engine.alertIds.length} alerted transactions vs ${local.alertIds.length} on local`,
+    `${what}: ${run.alertIds.length} alerted transactions vs ${local.alertIds.length} on local`,
   ).toEqual({ missing: [], extra: [] });
-  expect(engine.deadLetters, `${engine.profile}: dead letters counted`).toBe(local.deadLetters);
-  expect(engine.deadLetterRecords, `${engine.profile}: records on the dead-letter stream`).toBe(
-    local.deadLetterRecords,
-  );
-  expect(engine.processed).toBe(engine.produced);
+  expect(run.deadLetters, `${what}: dead letters counted`).toBe(local.deadLetters);
+  expect(run.deadLetterRecords, `${what}: records on the dead-letter stream`).toBe(local.deadLetterRecords);
+  expect(run.processed, `${what}: events done`).toBe(local.processed);
+  const { eventsPerSec, p50Ms, p99Ms } = run.figures;
   console.log(
-    `${engine.profile}: ${engine.alertIds.length} alerts (${engine.alertRecords} records), ` +
-      `${engine.deadLetterRecords} dead letters, ${engine.processed} events — same as local`,
+    `${what}: ${run.alertIds.length} alerts (${run.alertRecords} records), ${run.deadLetterRecords} dead letters, ` +
+      `${run.processed} events at ${Math.round(eventsPerSec)}/s, p50 ${p50Ms.toFixed(0)} ms, p99 ${p99Ms.toFixed(0)} ms — same as local`,
   );
 }
