@@ -53,7 +53,7 @@ describeService("eventhubs", "event hubs adapter (double + azurite)", (env) => {
       client: EventHubProducerClient,
       timestampClock: "arrival",
       redeliveryWithinMs: 5_000,
-      timeoutMs: 40_000,
+      timeoutMs: 45_000,
       create: async ({ partitions }) => {
         const hub = `conformance-${process.pid}-${++hubs}`;
         await createHub(control, hub, partitions);

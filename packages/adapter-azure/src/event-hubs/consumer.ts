@@ -38,10 +38,20 @@ export class EventHubsConsumer implements ConsumerDriver {
   private subscription: Subscription | undefined;
   private listener: Listener | undefined;
   private closed = false;
+  private claimed: () => void = () => undefined;
+  /**
+   * Settles once this instance reads a partition (the SDK hands over its
+   * first batch, empty after `maxWaitMs`, only once the receiver link is
+   * attached), or after two load-balancing cycles (an instance beyond the
+   * partition count owns none).
+   */
+  private readonly firstClaim: Promise<void>;
 
   /**
-   * Checks the hub exists, then starts the processor; partitions are claimed
-   * in the background, each load-balancing cycle.
+   * Checks the hub exists, starts the processor and waits for its first
+   * claims: partitions taken from other instances then move before any
+   * record is read, not after (which would mean reading them twice).
+   * Further claims happen in the background, each load-balancing cycle.
    */
   static async open(options: EventHubsStreamOptions, group: ConsumerOptions): Promise<EventHubsConsumer> {
     const consumerGroup = options.consumerGroup ?? group.group;
@@ -54,6 +64,7 @@ export class EventHubsConsumer implements ConsumerDriver {
       });
       const consumer = new EventHubsConsumer(resolved, consumerGroup, client, store);
       consumer.start(eventPositionFor(group.start, partitionIds));
+      await consumer.firstClaim;
       return consumer;
     } catch (err) {
       await client.close().catch(() => undefined);
@@ -68,6 +79,13 @@ export class EventHubsConsumer implements ConsumerDriver {
     private readonly store: CheckpointStore,
   ) {
     this.buffer = new RecordBuffer(options.receiveBatch);
+    this.firstClaim = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2 * options.updateIntervalMs + options.maxWaitMs);
+      this.claimed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private start(startPosition: ReturnType<typeof eventPositionFor>): void {
@@ -95,6 +113,7 @@ export class EventHubsConsumer implements ConsumerDriver {
   }
 
   private async handOver(events: ReceivedEventData[], ctx: PartitionContext): Promise<void> {
+    this.claimed();
     if (events.length === 0 || this.closed) return;
     const records: IncomingRecord[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) records[i] = toRecord(events[i]!, ctx.partitionId);
