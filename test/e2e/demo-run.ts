@@ -31,6 +31,8 @@ export interface DemoRunOptions {
   rate: number;
   /** Label of the run's name (`fraud-demo-<label>`). */
   label: string;
+  /** Events to produce. Default 4000. */
+  events?: number;
 }
 
 /** What one run produced, as read back from the profile's streams. */
@@ -58,7 +60,14 @@ export interface DemoRunResult {
 /** Runs the demo once on `profile` with the e2e's seeded feed, then reads its `alerts` and `dead-letters` back. */
 export async function runDemoOnce(profile: string, options: DemoRunOptions): Promise<DemoRunResult> {
   const { summary, truth, plan } = await runDemo(
-    { profile, events: EVENTS, seed: SEED, rate: options.rate, json: true, run: options.label },
+    {
+      profile,
+      events: options.events ?? EVENTS,
+      seed: SEED,
+      rate: options.rate,
+      json: true,
+      run: options.label,
+    },
     { stats: "off", env: options.env, generator: GENERATOR },
   );
   const resolver = new ResourceResolver({ ...config, adapters: await adaptersFor(profile) }, profile, {

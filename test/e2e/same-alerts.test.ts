@@ -15,6 +15,7 @@ import { DEMO_RUN_PREFIX } from "../../examples/fraud-detection/src/run-name.js"
 import type { DemoRunResult } from "./demo-run.js";
 import { runDemoOnce } from "./demo-run.js";
 import { PERSISTENT_PROFILES, describeServices } from "./persistent-profiles.js";
+import { expectSameAsLocal } from "./same-as-local.js";
 
 /** The rates the demo produces at: one the engines keep up with easily, one that makes batches large. */
 const RATES = [2_000, 10_000] as const;
@@ -37,23 +38,6 @@ async function localRun(rate: number): Promise<DemoRunResult> {
     locals.set(rate, local);
   }
   return local;
-}
-
-function expectSameAsLocal(run: DemoRunResult, local: DemoRunResult, what: string): void {
-  const missing = local.alertIds.filter((id) => !run.alertIds.includes(id));
-  const extra = run.alertIds.filter((id) => !local.alertIds.includes(id));
-  expect(
-    { missing, extra },
-    `${what}: ${run.alertIds.length} alerted transactions vs ${local.alertIds.length} on local`,
-  ).toEqual({ missing: [], extra: [] });
-  expect(run.deadLetters, `${what}: dead letters counted`).toBe(local.deadLetters);
-  expect(run.deadLetterRecords, `${what}: records on the dead-letter stream`).toBe(local.deadLetterRecords);
-  expect(run.processed, `${what}: events done`).toBe(local.processed);
-  const { eventsPerSec, p50Ms, p99Ms } = run.figures;
-  console.log(
-    `${what}: ${run.alertIds.length} alerts (${run.alertRecords} records), ${run.deadLetterRecords} dead letters, ` +
-      `${run.processed} events at ${Math.round(eventsPerSec)}/s, p50 ${p50Ms.toFixed(0)} ms, p99 ${p99Ms.toFixed(0)} ms — same as local`,
-  );
 }
 
 describe("the demo on local (memory://)", () => {

@@ -1,0 +1,126 @@
+/**
+ * Building the SDK clients of an Event Hubs stream from its resolved options:
+ * producer, consumer and the Blob checkpoint store. Connection strings never
+ * appear in errors; only the endpoint host does.
+ */
+import { EventHubConsumerClient, EventHubProducerClient } from "@azure/event-hubs";
+import type { CheckpointStore, EventHubClientOptions, LoadBalancingOptions } from "@azure/event-hubs";
+import { BlobCheckpointStore } from "@azure/eventhubs-checkpointstore-blob";
+import { DefaultAzureCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import { ContainerClient } from "@azure/storage-blob";
+import { SwitchyardError } from "@switchyard/core/driver";
+import type { EventHubsStreamOptions } from "./options.js";
+
+/** The endpoint host of a connection string, for messages (never the key). */
+export function endpointOf(connectionString: string): string {
+  return /Endpoint=[a-z]+:\/\/([^;/]+)/i.exec(connectionString)?.[1] ?? "(no Endpoint)";
+}
+
+/** Whether a connection string names the development emulator (plain TCP, any host). */
+export function isEmulator(connectionString: string): boolean {
+  return /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);
+}
+
+function clientOptions(options: EventHubsStreamOptions): EventHubClientOptions {
+  return {
+    retryOptions: {
+      maxRetries: options.maxRetries,
+      retryDelayInMs: options.retryDelayMs,
+      maxRetryDelayInMs: Math.max(options.retryDelayMs, 30_000),
+      timeoutInMs: options.timeoutMs,
+    },
+  };
+}
+
+function checkConnectionString(options: EventHubsStreamOptions, connectionString: string): void {
+  const host = endpointOf(connectionString);
+  if (
+    !/(^|;)\s*Endpoint=sb:\/\//i.test(connectionString) ||
+    !/SharedAccess(Key|Signature)=/i.test(connectionString)
+  ) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `eventhubs://${options.namespace}/${options.hub}: the connection string (endpoint ${host}) is not valid — copy it from the namespace's "Shared access policies" (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…)`,
+    );
+  }
+  if (!isEmulator(connectionString) && host.toLowerCase() !== options.namespace.toLowerCase()) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `eventhubs://${options.namespace}/${options.hub}: the connection string is for ${host}, not ${options.namespace} — use that namespace's connection string or fix the URL`,
+    );
+  }
+}
+
+function credentialOf(options: EventHubsStreamOptions): TokenCredential {
+  return options.credential ?? new DefaultAzureCredential();
+}
+
+/** Builds the producer client the stream sends with. */
+export function producerFor(options: EventHubsStreamOptions): EventHubProducerClient {
+  const cs = options.connectionString;
+  if (cs !== undefined) {
+    checkConnectionString(options, cs);
+    return new EventHubProducerClient(cs, options.hub, clientOptions(options));
+  }
+  return new EventHubProducerClient(
+    options.namespace,
+    options.hub,
+    credentialOf(options),
+    clientOptions(options),
+  );
+}
+
+/** Builds a load-balancing consumer client for one consumer instance. */
+export function consumerFor(
+  options: EventHubsStreamOptions & { consumerGroup: string },
+  store: CheckpointStore,
+  identifier: string,
+): EventHubConsumerClient {
+  const loadBalancingOptions: LoadBalancingOptions = {
+    strategy: options.loadBalancing,
+    updateIntervalInMs: options.updateIntervalMs,
+    partitionOwnershipExpirationIntervalInMs: options.ownershipExpiryMs,
+  };
+  const settings = { ...clientOptions(options), loadBalancingOptions, identifier };
+  const cs = options.connectionString;
+  if (cs !== undefined) {
+    checkConnectionString(options, cs);
+    return new EventHubConsumerClient(options.consumerGroup, cs, options.hub, store, settings);
+  }
+  return new EventHubConsumerClient(
+    options.consumerGroup,
+    options.namespace,
+    options.hub,
+    credentialOf(options),
+    store,
+    settings,
+  );
+}
+
+/**
+ * The Blob container checkpoints and ownership go to, created when missing.
+ * The blobs keep the Azure SDKs' layout, so EventProcessorClient applications
+ * in any language read and write the same ones.
+ */
+export async function checkpointContainer(options: EventHubsStreamOptions): Promise<ContainerClient> {
+  const { connectionString, accountUrl, container } = options.checkpoints;
+  let client: ContainerClient;
+  if (connectionString !== undefined) {
+    client = new ContainerClient(connectionString, container);
+  } else if (accountUrl !== undefined) {
+    client = new ContainerClient(`${accountUrl.replace(/\/+$/, "")}/${container}`, credentialOf(options));
+  } else {
+    throw new SwitchyardError(
+      "FailedPrecondition",
+      `eventhubs://${options.namespace}/${options.hub}: consumers need a checkpoint store — set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT (or ?checkpointAccount=) with an Entra ID credential`,
+    );
+  }
+  await client.createIfNotExists();
+  return client;
+}
+
+/** The checkpoint store over a container. */
+export function blobStore(container: ContainerClient): CheckpointStore {
+  return new BlobCheckpointStore(container);
+}

@@ -1,0 +1,177 @@
+import { CloseReason } from "@azure/event-hubs";
+import type {
+  CheckpointStore,
+  EventHubConsumerClient,
+  PartitionContext,
+  ReceivedEventData,
+  Subscription,
+} from "@azure/event-hubs";
+import type {
+  AssignmentChange,
+  ConsumerDriver,
+  ConsumerOptions,
+  IncomingRecord,
+  Position,
+} from "@switchyard/core/driver";
+import { azureErrorCode, startupError } from "../errors.js";
+import { blobStore, checkpointContainer, consumerFor } from "./clients.js";
+import type { EventHubsStreamOptions } from "./options.js";
+import { RecordBuffer } from "./record-buffer.js";
+import { eventPositionFor } from "./start.js";
+import { parsePosition, toRecord } from "./transform.js";
+
+type Listener = (change: AssignmentChange) => Promise<void>;
+
+/** Errors the SDK keeps reporting without recovering from them: surfaced through `receive`. */
+const FATAL = new Set(["NotFound", "Unauthenticated", "PermissionDenied", "InvalidArgument"]);
+
+/**
+ * One instance of a consumer group on one hub: the SDK's load-balancing event
+ * processor over a Blob checkpoint store, its push callback adapted to
+ * `receive(max)` through a bounded {@link RecordBuffer}. Checkpoints are
+ * written only where core says everything up to a record is done.
+ */
+export class EventHubsConsumer implements ConsumerDriver {
+  private readonly buffer: RecordBuffer;
+  private readonly owned = new Set<string>();
+  private readonly revoking = new Set<string>();
+  private subscription: Subscription | undefined;
+  private listener: Listener | undefined;
+  private closed = false;
+  private claimed: () => void = () => undefined;
+  /**
+   * Settles once this instance reads a partition (the SDK hands over its
+   * first batch, empty after `maxWaitMs`, only once the receiver link is
+   * attached), or after two load-balancing cycles (an instance beyond the
+   * partition count owns none).
+   */
+  private readonly firstClaim: Promise<void>;
+
+  /**
+   * Checks the hub exists, starts the processor and waits for its first
+   * claims: partitions taken from other instances then move before any
+   * record is read, not after (which would mean reading them twice).
+   * Further claims happen in the background, each load-balancing cycle.
+   */
+  static async open(options: EventHubsStreamOptions, group: ConsumerOptions): Promise<EventHubsConsumer> {
+    const consumerGroup = options.consumerGroup ?? group.group;
+    const resolved = { ...options, consumerGroup };
+    const store = blobStore(await checkpointContainer(resolved));
+    const client = consumerFor(resolved, store, group.consumerName);
+    try {
+      const partitionIds = await client.getPartitionIds({
+        abortSignal: AbortSignal.timeout(options.timeoutMs),
+      });
+      const consumer = new EventHubsConsumer(resolved, consumerGroup, client, store);
+      consumer.start(eventPositionFor(group.start, partitionIds));
+      await consumer.firstClaim;
+      return consumer;
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`);
+    }
+  }
+
+  private constructor(
+    private readonly options: EventHubsStreamOptions,
+    private readonly consumerGroup: string,
+    private readonly client: EventHubConsumerClient,
+    private readonly store: CheckpointStore,
+  ) {
+    this.buffer = new RecordBuffer(options.receiveBatch);
+    this.firstClaim = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2 * options.updateIntervalMs + options.maxWaitMs);
+      this.claimed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private start(startPosition: ReturnType<typeof eventPositionFor>): void {
+    this.subscription = this.client.subscribe(
+      {
+        processInitialize: async (ctx) => this.assigned(ctx),
+        processEvents: async (events, ctx) => this.handOver(events, ctx),
+        processError: async (err) => {
+          if (FATAL.has(azureErrorCode(err))) this.buffer.fail(err);
+        },
+        processClose: async (reason, ctx) => this.released(reason, ctx),
+      },
+      {
+        startPosition,
+        maxBatchSize: this.options.receiveBatch,
+        maxWaitTimeInSeconds: Math.max(1, Math.ceil(this.options.maxWaitMs / 1000)),
+        skipParsingBodyAsJson: true,
+      },
+    );
+  }
+
+  private async assigned(ctx: PartitionContext): Promise<void> {
+    this.owned.add(ctx.partitionId);
+    await this.listener?.({ assigned: [ctx.partitionId], revoked: [] });
+  }
+
+  private async handOver(events: ReceivedEventData[], ctx: PartitionContext): Promise<void> {
+    this.claimed();
+    if (events.length === 0 || this.closed) return;
+    const records: IncomingRecord[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) records[i] = toRecord(events[i]!, ctx.partitionId);
+    await this.buffer.push(records);
+  }
+
+  private async released(reason: CloseReason, ctx: PartitionContext): Promise<void> {
+    const partition = ctx.partitionId;
+    this.owned.delete(partition);
+    this.buffer.dropPartition(partition);
+    if (reason !== CloseReason.OwnershipLost || this.listener === undefined) return;
+    // Core drains and commits what it holds of the partition before it is given up.
+    this.revoking.add(partition);
+    try {
+      await this.listener({ assigned: [], revoked: [partition] });
+    } finally {
+      this.revoking.delete(partition);
+    }
+  }
+
+  async receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> {
+    return this.buffer.take(max, signal);
+  }
+
+  /**
+   * Writes each partition's checkpoint at the given record (the SDK resumes
+   * after it), in the Azure SDKs' blob layout. Partitions this instance no
+   * longer owns are skipped, so a late commit cannot move a new owner back.
+   */
+  async commit(positions: Position[]): Promise<void> {
+    const writes = [];
+    for (const { partition, offset } of positions) {
+      if (!this.owned.has(partition) && !this.revoking.has(partition)) continue;
+      const at = parsePosition(offset);
+      writes.push(
+        this.store.updateCheckpoint({
+          fullyQualifiedNamespace: this.client.fullyQualifiedNamespace,
+          eventHubName: this.client.eventHubName,
+          consumerGroup: this.consumerGroup,
+          partitionId: partition,
+          sequenceNumber: at.sequenceNumber,
+          offset: at.offset,
+        }),
+      );
+    }
+    await Promise.all(writes);
+  }
+
+  onAssignment(listener: Listener): void {
+    this.listener = listener;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer.close();
+    // Closing the subscription gives up this instance's ownerships, so others claim them at once.
+    await this.subscription?.close().catch(() => undefined);
+    await this.client.close().catch(() => undefined);
+  }
+}
