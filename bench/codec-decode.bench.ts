@@ -122,7 +122,13 @@ export default async function codecDecode(args: string[]): Promise<BenchResult> 
   const text = new TextDecoder("utf-8", { fatal: true });
   const events = ids.map((i) => jsonCodec.encode({ ...transaction(i), ...order(i) }));
   const protoCodec = protobuf(PROTO);
-  const messages = ids.map((i) => PROTO.encode(order(i)).finish());
+  // Twenty lines rather than eight, so that every message is over the 200 bytes below which no scan runs.
+  const messages = ids.map((i) =>
+    PROTO.encode({
+      ...order(i),
+      lines: [...order(i).lines, ...order(i + 1).lines, ...order(i + 2).lines.slice(4)],
+    }).finish(),
+  );
   console.error(
     `payload bytes: flat avro ${flat[1]!.length}, nested avro ${nested[1]!.length}, json ${events[1]!.length}, protobuf ${messages[1]!.length}`,
   );
