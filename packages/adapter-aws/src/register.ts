@@ -1,0 +1,37 @@
+import type { Adapter, DriverContext, SchemeHandler } from "@switchyard/core/driver";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { SwitchyardError } from "@switchyard/core/driver";
+import { KINESIS_PARAMS, parseKinesisUrl } from "./kinesis/options.js";
+import { KinesisStream } from "./kinesis/stream.js";
+
+/** The injected client of a resource, if it is an instance of `type`; throws naming the expected class otherwise. */
+export function injected<T>(
+  context: DriverContext,
+  type: abstract new (...args: never) => T,
+  what: string,
+): T | undefined {
+  if (context.client === undefined) return undefined;
+  if (context.client instanceof type) return context.client;
+  throw new SwitchyardError(
+    "InvalidArgument",
+    `resource "${context.name}": the injected client must be a ${what}`,
+  );
+}
+
+const kinesisScheme: SchemeHandler<"stream"> = {
+  kind: "stream",
+  scheme: "kinesis",
+  params: KINESIS_PARAMS,
+  create(url, context) {
+    const client = injected(context, KinesisClient, "KinesisClient from @aws-sdk/client-kinesis");
+    return new KinesisStream(parseKinesisUrl(url), client === undefined ? {} : { client });
+  },
+};
+
+/**
+ * The AWS adapter: `kinesis://stream` streams (shard leases in DynamoDB).
+ * Add `aws()` to the config's adapters.
+ */
+export function aws(): Adapter {
+  return { name: "@switchyard/adapter-aws", schemes: [kinesisScheme] };
+}
