@@ -1,9 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { runStreamConformance } from "@switchyard/conformance";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { runStateStoreConformance, runStreamConformance } from "@switchyard/conformance";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll } from "vitest";
 import { describeService } from "../../../test/harness/suite.js";
 import { useEmulatorCredentials } from "../../../test/services/aws/node-emulator.js";
+import { parseDynamoDBUrl } from "./dynamodb/options.js";
+import { DynamoDBStateStore } from "./dynamodb/state-store.js";
+import { createTable, deleteTable } from "./dynamodb/test-tables.js";
 import { parseKinesisUrl } from "./kinesis/options.js";
 import { KinesisStream } from "./kinesis/stream.js";
 import { createStream, deleteStream, emulatorClients } from "./kinesis/test-streams.js";
@@ -58,5 +63,30 @@ describeService("kinesalite", "aws adapter: kinesis", (kinesisEnv) => {
       createMissing: async () =>
         new KinesisStream(parseKinesisUrl(url(`missing-${randomUUID().slice(0, 8)}`))),
     });
+  });
+});
+
+describeService("dynalite", "aws adapter: dynamodb", (env) => {
+  useEmulatorCredentials();
+  const endpoint = env.SWITCHYARD_DYNALITE_ENDPOINT!;
+  const admin = new DynamoDBClient({ region: "us-east-1", endpoint, requestHandler: new NodeHttpHandler() });
+  afterAll(() => admin.destroy());
+  let table = "";
+
+  runStateStoreConformance({
+    name: "dynamodb",
+    capabilities: { cas: true, ttl: true, increment: true },
+    client: DynamoDBClient,
+    probe: true,
+    create: async () => {
+      table = `conf-${randomUUID().slice(0, 12)}`;
+      await createTable(admin, table);
+      return new DynamoDBStateStore(parseDynamoDBUrl(new URL(`dynamodb://${table}?endpoint=${endpoint}`)));
+    },
+    cleanup: () => deleteTable(admin, table),
+    createMissing: async () =>
+      new DynamoDBStateStore(
+        parseDynamoDBUrl(new URL(`dynamodb://missing-${randomUUID().slice(0, 8)}?endpoint=${endpoint}`)),
+      ),
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @switchyard/adapter-aws — AWS for Switchyard: Kinesis streams with shard
- * leases in DynamoDB (KCL-compatible lease table).
+ * leases in DynamoDB (KCL-compatible lease table) and DynamoDB state stores.
  */
 export { aws } from "./register.js";
 export { KinesisStream } from "./kinesis/stream.js";
@@ -11,4 +11,8 @@ export type { KinesisSettings } from "./kinesis/options.js";
 export { deaggregate } from "./kinesis/kpl.js";
 export type { SubRecord } from "./kinesis/kpl.js";
 export type { Lease } from "./kinesis/lease.js";
+export { DynamoDBStateStore } from "./dynamodb/state-store.js";
+export type { DynamoDBStateStoreOptions } from "./dynamodb/state-store.js";
+export { parseDynamoDBUrl } from "./dynamodb/options.js";
+export type { DynamoDBSettings } from "./dynamodb/options.js";
 export { awsErrorCode } from "./errors.js";

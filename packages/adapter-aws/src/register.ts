@@ -1,6 +1,9 @@
 import type { Adapter, DriverContext, SchemeHandler } from "@switchyard/core/driver";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SwitchyardError } from "@switchyard/core/driver";
+import { DYNAMODB_PARAMS, parseDynamoDBUrl } from "./dynamodb/options.js";
+import { DynamoDBStateStore } from "./dynamodb/state-store.js";
 import { KINESIS_PARAMS, parseKinesisUrl } from "./kinesis/options.js";
 import { KinesisStream } from "./kinesis/stream.js";
 
@@ -28,10 +31,21 @@ const kinesisScheme: SchemeHandler<"stream"> = {
   },
 };
 
+const dynamodbScheme: SchemeHandler<"state"> = {
+  kind: "state",
+  scheme: "dynamodb",
+  params: DYNAMODB_PARAMS,
+  create(url, context) {
+    const client = injected(context, DynamoDBClient, "DynamoDBClient from @aws-sdk/client-dynamodb");
+    return new DynamoDBStateStore(parseDynamoDBUrl(url), client === undefined ? {} : { client });
+  },
+};
+
 /**
- * The AWS adapter: `kinesis://stream` streams (shard leases in DynamoDB).
+ * The AWS adapter: `kinesis://stream` streams (shard leases in DynamoDB) and
+ * `dynamodb://table` state stores.
  * Add `aws()` to the config's adapters.
  */
 export function aws(): Adapter {
-  return { name: "@switchyard/adapter-aws", schemes: [kinesisScheme] };
+  return { name: "@switchyard/adapter-aws", schemes: [kinesisScheme, dynamodbScheme] };
 }
