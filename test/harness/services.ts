@@ -5,11 +5,12 @@
 import { dynalite } from "../services/dynalite.js";
 import { kafka } from "../services/kafka.js";
 import { kinesalite } from "../services/kinesalite.js";
+import { moto } from "../services/moto.js";
 import { redis } from "../services/redis.js";
 import type { ServiceDefinition } from "./service.js";
 
 /** The registered services, by the order their summary lines print. */
-export const SERVICES: readonly ServiceDefinition[] = [redis, kafka, kinesalite, dynalite];
+export const SERVICES: readonly ServiceDefinition[] = [redis, kafka, kinesalite, dynalite, moto];
 
 /** The registered service called `name`, or undefined. */
 export function findService(name: string): ServiceDefinition | undefined {

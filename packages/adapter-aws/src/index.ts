@@ -1,6 +1,6 @@
 /**
  * @switchyard/adapter-aws — AWS for Switchyard: Kinesis streams with shard
- * leases in DynamoDB (KCL-compatible lease table) and DynamoDB state stores.
+ * leases in DynamoDB (KCL-compatible lease table), DynamoDB state stores and Timestream sinks.
  */
 export { aws } from "./register.js";
 export { KinesisStream } from "./kinesis/stream.js";
@@ -15,4 +15,8 @@ export { DynamoDBStateStore } from "./dynamodb/state-store.js";
 export type { DynamoDBStateStoreOptions } from "./dynamodb/state-store.js";
 export { parseDynamoDBUrl } from "./dynamodb/options.js";
 export type { DynamoDBSettings } from "./dynamodb/options.js";
+export { TimestreamSink } from "./timestream/sink.js";
+export type { TimestreamSinkOptions } from "./timestream/sink.js";
+export { parseTimestreamUrl } from "./timestream/options.js";
+export type { TimestreamSettings } from "./timestream/options.js";
 export { awsErrorCode } from "./errors.js";

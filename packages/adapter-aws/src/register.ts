@@ -1,9 +1,12 @@
 import type { Adapter, DriverContext, SchemeHandler } from "@switchyard/core/driver";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { TimestreamWriteClient } from "@aws-sdk/client-timestream-write";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { DYNAMODB_PARAMS, parseDynamoDBUrl } from "./dynamodb/options.js";
 import { DynamoDBStateStore } from "./dynamodb/state-store.js";
+import { TIMESTREAM_PARAMS, parseTimestreamUrl } from "./timestream/options.js";
+import { TimestreamSink } from "./timestream/sink.js";
 import { KINESIS_PARAMS, parseKinesisUrl } from "./kinesis/options.js";
 import { KinesisStream } from "./kinesis/stream.js";
 
@@ -41,11 +44,25 @@ const dynamodbScheme: SchemeHandler<"state"> = {
   },
 };
 
+const timestreamScheme: SchemeHandler<"timeseries"> = {
+  kind: "timeseries",
+  scheme: "timestream",
+  params: TIMESTREAM_PARAMS,
+  create(url, context) {
+    const client = injected(
+      context,
+      TimestreamWriteClient,
+      "TimestreamWriteClient from @aws-sdk/client-timestream-write",
+    );
+    return new TimestreamSink(parseTimestreamUrl(url), client === undefined ? {} : { client });
+  },
+};
+
 /**
  * The AWS adapter: `kinesis://stream` streams (shard leases in DynamoDB) and
- * `dynamodb://table` state stores.
+ * `dynamodb://table` state stores and `timestream://database/table` sinks.
  * Add `aws()` to the config's adapters.
  */
 export function aws(): Adapter {
-  return { name: "@switchyard/adapter-aws", schemes: [kinesisScheme, dynamodbScheme] };
+  return { name: "@switchyard/adapter-aws", schemes: [kinesisScheme, dynamodbScheme, timestreamScheme] };
 }
