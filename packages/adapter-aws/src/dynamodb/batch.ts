@@ -67,32 +67,46 @@ export async function batchGet(
   return found;
 }
 
-/** Applies writes in order: calls of at most 25, a key repeated starting a new call. */
+/**
+ * Applies writes: in rounds, where round r holds the r-th write of each key,
+ * so a key written twice is written in order; the calls of one round (25
+ * writes each, no key twice) run at once.
+ */
 export async function batchWrite(
   client: DynamoDBClient,
   table: string,
   writes: readonly { key: string; request: WriteRequest }[],
   signal: AbortSignal,
 ): Promise<void> {
-  let call: WriteRequest[] = [];
-  let keys = new Set<string>();
-  const flush = async () => {
-    let request = call;
-    call = [];
-    keys = new Set();
-    for (let round = 0; request.length > 0; round++) {
-      if (round === UNPROCESSED_ROUNDS) throw unprocessed(table, "writes", request.length);
-      if (round > 0) await pause(round, signal);
-      const reply = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: request } }), {
-        abortSignal: signal,
-      });
-      request = reply.UnprocessedItems?.[table] ?? [];
-    }
-  };
+  const rounds: WriteRequest[][] = [];
+  const seen = new Map<string, number>();
   for (const { key, request } of writes) {
-    if (call.length === MAX_BATCH_WRITE || keys.has(key)) await flush();
-    call.push(request);
-    keys.add(key);
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(request);
   }
-  if (call.length > 0) await flush();
+  for (const round of rounds) {
+    const calls: Promise<void>[] = [];
+    for (let start = 0; start < round.length; start += MAX_BATCH_WRITE) {
+      calls.push(writeCall(client, table, round.slice(start, start + MAX_BATCH_WRITE), signal));
+    }
+    await Promise.all(calls);
+  }
+}
+
+async function writeCall(
+  client: DynamoDBClient,
+  table: string,
+  requests: WriteRequest[],
+  signal: AbortSignal,
+): Promise<void> {
+  let request = requests;
+  for (let round = 0; request.length > 0; round++) {
+    if (round === UNPROCESSED_ROUNDS) throw unprocessed(table, "writes", request.length);
+    if (round > 0) await pause(round, signal);
+    const reply = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: request } }), {
+      abortSignal: signal,
+    });
+    request = reply.UnprocessedItems?.[table] ?? [];
+  }
 }
