@@ -29,6 +29,10 @@ describeService("kafka", "kafka adapter", (env) => {
     },
     client: Producer,
     timeoutMs: 30_000,
+    createMissing: async () => {
+      const url = new URL(`kafka://${brokers}/conformance-missing-${process.pid}`);
+      return (await handler.create(url, { name: "conformance", baseDir: "." })) as StreamDriver;
+    },
     create: async ({ partitions }) => {
       const topic = `conformance-${process.pid}-${++topics}`;
       const url = new URL(
