@@ -174,6 +174,14 @@ export class DynamoDBStateStore implements StateStoreDriver {
 
   /** Reads the table's hash key once; a missing table is NotFound naming it. */
   private describe(signal: AbortSignal): Promise<ItemLayout> {
+    if (this.closed) {
+      return Promise.reject(
+        new SwitchyardError(
+          "FailedPrecondition",
+          `dynamodb table "${this.settings.table}": the store is closed`,
+        ),
+      );
+    }
     this.layout ??= this.readLayout(signal).catch((err: unknown) => {
       this.layout = undefined;
       throw err;

@@ -55,6 +55,7 @@ export class KinesisConsumer implements ConsumerDriver {
       failoverMs: settings.failoverMs,
       onTaken: (lease) => this.taken(lease),
       onLost: (shard) => this.revoke(shard),
+      onHandoff: (shard) => this.handOver(shard),
       onError: settings.onError,
     });
   }
@@ -76,11 +77,15 @@ export class KinesisConsumer implements ConsumerDriver {
   async receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> {
     while (!signal.aborted && !this.closed) {
       const now = Date.now();
-      const readers = this.rotation().filter((r) => r.dueAt() <= now);
+      // No more shards than records asked for, so every shard's share is at least one and none is dropped.
+      const readers = this.rotation()
+        .filter((r) => r.dueAt() <= now)
+        .slice(0, Math.max(1, max));
       if (readers.length > 0) {
         const share = Math.max(1, Math.floor(max / readers.length));
         const batches = await Promise.all(readers.map((r) => r.read(share, signal)));
-        const records = batches.flat().slice(0, max);
+        // A shard handed over or lost while its read was under way: its records belong to the next owner.
+        const records = batches.filter((_, i) => this.readers.get(readers[i]!.shard) === readers[i]).flat();
         for (const reader of readers) if (reader.ended) await this.finishIfDone(reader);
         if (records.length > 0) return records;
       }
@@ -94,8 +99,11 @@ export class KinesisConsumer implements ConsumerDriver {
     await Promise.all(
       positions.map(async ({ partition, offset }) => {
         const reader = this.readers.get(partition);
-        if (reader === undefined || this.leases.lease(partition) === undefined) return;
-        if (reader.ended && reader.lastOffset === offset) {
+        if (
+          reader?.ended === true &&
+          reader.lastOffset === offset &&
+          this.leases.lease(partition) !== undefined
+        ) {
           await this.finish(reader, signal);
           return;
         }
@@ -157,6 +165,12 @@ export class KinesisConsumer implements ConsumerDriver {
 
   private async finish(reader: ShardReader, signal: AbortSignal): Promise<void> {
     if (await this.leases.checkpoint(reader.shard, SHARD_END, 0, signal)) this.revoke(reader.shard);
+  }
+
+  /** Stops reading a shard another member claimed and lets core settle its in-flight records. */
+  private async handOver(shard: string): Promise<void> {
+    this.readers.delete(shard);
+    await this.listener?.({ assigned: [], revoked: [shard] });
   }
 
   private revoke(shard: string): void {

@@ -6,6 +6,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
@@ -146,6 +147,91 @@ export class LeaseTable {
       checkpointSubSequenceNumber: subSequence,
       ownerSwitchesSinceCheckpoint: 0,
     };
+  }
+
+  /** Reads one lease (consistently), or undefined when it is gone. */
+  async read(leaseKey: string, signal: AbortSignal): Promise<Lease | undefined> {
+    const reply = await this.client.send(
+      new GetItemCommand({ TableName: this.name, Key: { leaseKey: { S: leaseKey } }, ConsistentRead: true }),
+      { abortSignal: signal },
+    );
+    return reply.Item === undefined ? undefined : leaseFromItem(reply.Item);
+  }
+
+  /**
+   * Asks for a lease another member holds: `owner` becomes `leaseOwner` and
+   * the holder `checkpointOwner`, who finishes its in-flight records,
+   * checkpoints and then removes itself (the KCL 3.x graceful handoff).
+   */
+  async claim(lease: Lease, owner: string, signal: AbortSignal): Promise<Lease> {
+    const holder = lease.leaseOwner!;
+    await this.send(
+      lease.leaseKey,
+      "SET #leaseOwner = :me, #checkpointOwner = :holder, #leaseCounter = :next",
+      "#leaseCounter = :counter AND #leaseOwner = :holder AND attribute_not_exists(#checkpointOwner)",
+      {
+        ":me": { S: owner },
+        ":holder": { S: holder },
+        ":next": { N: String(lease.leaseCounter + 1) },
+        ":counter": { N: String(lease.leaseCounter) },
+      },
+      signal,
+    );
+    return { ...lease, leaseOwner: owner, checkpointOwner: holder, leaseCounter: lease.leaseCounter + 1 };
+  }
+
+  /** Stores a checkpoint in a lease `owner` is handing over (it is still its `checkpointOwner`). */
+  async handoffCheckpoint(
+    leaseKey: string,
+    owner: string,
+    sequence: string,
+    sub: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.send(
+      leaseKey,
+      "SET #checkpoint = :cp, #checkpointSubSequenceNumber = :sub, #ownerSwitchesSinceCheckpoint = :zero ADD #leaseCounter :one",
+      "#checkpointOwner = :me",
+      {
+        ":cp": { S: sequence },
+        ":sub": { N: String(sub) },
+        ":zero": { N: "0" },
+        ":one": { N: "1" },
+        ":me": { S: owner },
+      },
+      signal,
+    );
+  }
+
+  /** Ends a handoff: removes `checkpointOwner`, by the old holder (`owner`) or, after a timeout, by the new one. */
+  async endHandoff(leaseKey: string, checkpointOwner: string, signal: AbortSignal): Promise<void> {
+    await this.send(
+      leaseKey,
+      "REMOVE #checkpointOwner ADD #leaseCounter :one",
+      "#checkpointOwner = :holder",
+      { ":holder": { S: checkpointOwner }, ":one": { N: "1" } },
+      signal,
+    );
+  }
+
+  private async send(
+    leaseKey: string,
+    expression: string,
+    condition: string,
+    values: Record<string, AttributeValue>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.name,
+        Key: { leaseKey: { S: leaseKey } },
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: attributeNames(`${expression} ${condition}`),
+        ExpressionAttributeValues: values,
+      }),
+      { abortSignal: signal },
+    );
   }
 
   /** Gives up a lease `owner` holds, so another member can take it at once. */

@@ -55,7 +55,9 @@ export function leasesToTake(
   const byKey = new Map(leases.map((l) => [l.leaseKey, l]));
   const active = leases.filter((l) => l.checkpoint !== SHARD_END && parentsFinished(l, byKey));
   const free = (l: Lease) =>
-    l.leaseOwner === undefined || expired.has(l.leaseKey) || (l.leaseOwner === me && !held.has(l.leaseKey));
+    expired.has(l.leaseKey) ||
+    (l.checkpointOwner === undefined &&
+      (l.leaseOwner === undefined || (l.leaseOwner === me && !held.has(l.leaseKey))));
   const load = new Map<string, Lease[]>([[me, []]]);
   for (const l of active) {
     if (free(l) || held.has(l.leaseKey)) continue;
@@ -70,5 +72,7 @@ export function leasesToTake(
   // Nothing free: steal one from the most loaded member, if it holds more than its share.
   let victim: Lease[] = [];
   for (const [owner, owned] of load) if (owner !== me && owned.length > victim.length) victim = owned;
-  return victim.length > target ? victim.slice(0, 1) : [];
+  // A lease being handed over already has its next owner.
+  const claimable = victim.filter((l) => l.checkpointOwner === undefined);
+  return victim.length > target ? claimable.slice(0, 1) : [];
 }

@@ -25,6 +25,8 @@ export interface Lease {
   checkpointSubSequenceNumber: number;
   /** Owner changes since the last checkpoint (`ownerSwitchesSinceCheckpoint`). */
   ownerSwitchesSinceCheckpoint: number;
+  /** The member finishing a lease handed to `leaseOwner` (the KCL 3.x graceful handoff), if any. */
+  checkpointOwner?: string | undefined;
   /** The shard's parents, to finish before it (`parentShardId`, a string set: the KCL's name is singular). */
   parentShardIds: string[];
 }
@@ -60,5 +62,6 @@ export function leaseFromItem(item: Record<string, AttributeValue>): Lease | und
     checkpointSubSequenceNumber: Number(item.checkpointSubSequenceNumber?.N ?? 0),
     ownerSwitchesSinceCheckpoint: Number(item.ownerSwitchesSinceCheckpoint?.N ?? 0),
     parentShardIds: item.parentShardId?.SS ?? [],
+    checkpointOwner: item.checkpointOwner?.S,
   };
 }

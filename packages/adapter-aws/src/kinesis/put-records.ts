@@ -27,8 +27,20 @@ export interface PreparedRecord {
 }
 
 /** Turns a core record into a PutRecords entry, enveloped unless `raw`; throws InvalidArgument over the limits. */
-export function prepare(stream: string, record: OutgoingRecord, raw: boolean): PreparedRecord {
+export function prepare(
+  stream: string,
+  record: OutgoingRecord,
+  raw: boolean,
+  maxRecordBytes: number,
+): PreparedRecord {
   const key = record.key ?? randomUUID();
+  const declared = record.value.byteLength + (record.key === undefined ? 0 : Buffer.byteLength(record.key));
+  if (declared > maxRecordBytes) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `kinesis stream "${stream}": record of ${declared} bytes exceeds the limit of ${maxRecordBytes} — make it smaller`,
+    );
+  }
   if (key.length === 0 || key.length > MAX_KEY_CHARS) {
     throw new SwitchyardError(
       "InvalidArgument",

@@ -49,6 +49,7 @@ export class KinesisStream implements StreamDriver {
   /** Records a PutRecords call accepted, kept so that core's retry of the batch sends only the rest. */
   private readonly accepted = new WeakMap<OutgoingRecord, SendResult>();
   private readonly consumers = new Set<KinesisConsumer>();
+  private closed = false;
 
   constructor(
     private readonly settings: KinesisSettings,
@@ -76,11 +77,12 @@ export class KinesisStream implements StreamDriver {
    * key in order, the records of their keys that came after them.
    */
   async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
+    this.checkOpen();
     const stream = this.settings.stream;
     const todo: Pending[] = [];
     for (const record of records) {
       if (this.accepted.has(record)) continue;
-      const prepared = prepare(stream, record, !this.settings.envelope);
+      const prepared = prepare(stream, record, !this.settings.envelope, this.capabilities.maxRecordBytes);
       todo.push({ ...prepared, record, key: prepared.entry.PartitionKey! });
     }
     const failedKeys = new Set<string>();
@@ -116,12 +118,7 @@ export class KinesisStream implements StreamDriver {
   }
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
-    if (typeof options.start === "object" && "offsets" in options.start) {
-      throw new SwitchyardError(
-        "Unimplemented",
-        `kinesis stream "${this.settings.stream}": starting at given offsets is not supported — start at earliest, latest or a timestamp`,
-      );
-    }
+    this.checkOpen();
     const signal = AbortSignal.timeout(60_000);
     await this.describe(signal);
     const table = new LeaseTable(
@@ -155,15 +152,23 @@ export class KinesisStream implements StreamDriver {
   }
 
   async probe(signal: AbortSignal): Promise<void> {
+    this.checkOpen();
     await this.describe(signal);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled([...this.consumers].map((c) => c.close()));
     this.consumers.clear();
     if (this.ownsClients[0] === true) this.kinesis.destroy();
     if (this.ownsClients[1] === true) this.dynamodb.destroy();
     this.ownsClients.fill(false);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) {
+      throw new SwitchyardError("FailedPrecondition", `kinesis stream "${this.settings.stream}" is closed`);
+    }
   }
 
   /** Checks the stream exists; a missing one is NotFound naming it. */

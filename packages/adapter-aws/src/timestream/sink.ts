@@ -26,6 +26,7 @@ export class TimestreamSink implements TimeSeriesDriver {
   private readonly client: TimestreamWriteClient;
   private readonly ownsClient: boolean;
   private readonly target: string;
+  private closed = false;
 
   constructor(
     private readonly settings: TimestreamSettings,
@@ -38,6 +39,8 @@ export class TimestreamSink implements TimeSeriesDriver {
 
   /** Writes points in one WriteRecords call; rejected records fail the call with Timestream's reasons. */
   async write(points: Point[], signal: AbortSignal): Promise<void> {
+    if (this.closed)
+      throw new SwitchyardError("FailedPrecondition", `timestream ${this.target}: the sink is closed`);
     if (points.length === 0) return;
     const records = points.map(toRecord);
     try {
@@ -82,6 +85,8 @@ export class TimestreamSink implements TimeSeriesDriver {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.ownsClient) this.client.destroy();
   }
 
