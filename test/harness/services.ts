@@ -4,13 +4,25 @@
  */
 import { azurite } from "../services/azurite.js";
 import { cosmos } from "../services/cosmos.js";
+import { dynalite } from "../services/dynalite.js";
 import { eventhubs } from "../services/eventhubs.js";
 import { kafka } from "../services/kafka.js";
+import { kinesalite } from "../services/kinesalite.js";
+import { moto } from "../services/moto.js";
 import { redis } from "../services/redis.js";
 import type { ServiceDefinition } from "./service.js";
 
 /** The registered services, by the order their summary lines print. */
-export const SERVICES: readonly ServiceDefinition[] = [redis, kafka, eventhubs, azurite, cosmos];
+export const SERVICES: readonly ServiceDefinition[] = [
+  redis,
+  kafka,
+  eventhubs,
+  azurite,
+  cosmos,
+  kinesalite,
+  dynalite,
+  moto,
+];
 
 /** The registered service called `name`, or undefined. */
 export function findService(name: string): ServiceDefinition | undefined {

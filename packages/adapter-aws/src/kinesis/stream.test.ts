@@ -1,0 +1,268 @@
+import { randomUUID } from "node:crypto";
+import {
+  ListShardsCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+  MergeShardsCommand,
+} from "@aws-sdk/client-kinesis";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { Stream, raw } from "@switchyard/core";
+import type { Subscription } from "@switchyard/core";
+import { afterAll, afterEach, expect, it } from "vitest";
+import { describeService } from "../../../../test/harness/suite.js";
+import { useEmulatorCredentials } from "../../../../test/services/aws/node-emulator.js";
+import { parseKinesisUrl } from "./options.js";
+import { KinesisStream } from "./stream.js";
+import type { KinesisStreamOptions } from "./stream.js";
+import { aggregate } from "./test-kpl.js";
+import { createStream, deleteStream, emulatorClients } from "./test-streams.js";
+
+const FAILOVER_MS = 2000;
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
+
+/** Receives until `count` records arrived or `ms` passed. */
+async function receive(sub: Subscription<Uint8Array>, count: number, ms = 15_000) {
+  const seen: { key: string | undefined; value: string; partition: string; settle: unknown }[] = [];
+  const records = [];
+  const deadline = AbortSignal.timeout(ms);
+  while (seen.length < count && !deadline.aborted) {
+    const batch = await sub.receive(deadline);
+    if (batch === undefined) break;
+    for (const r of batch.records) {
+      seen.push({ key: r.key, value: text(r.value), partition: batch.partition, settle: r });
+      records.push(r);
+    }
+  }
+  return { seen, records };
+}
+
+describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
+  describeService("dynalite", "with shard leases on dynalite", (dynamoEnv) => {
+    useEmulatorCredentials();
+    const kinesisEndpoint = kinesisEnv.SWITCHYARD_KINESALITE_ENDPOINT!;
+    const dynamodbEndpoint = dynamoEnv.SWITCHYARD_DYNALITE_ENDPOINT!;
+    const clients = emulatorClients(kinesisEndpoint, dynamodbEndpoint);
+    const cleanup: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
+    });
+    afterAll(() => {
+      clients.kinesis.destroy();
+      clients.dynamodb.destroy();
+    });
+
+    async function fresh(shards: number) {
+      const name = `test-${randomUUID().slice(0, 12)}`;
+      await createStream(clients.kinesis, name, shards);
+      cleanup.push(() => deleteStream(clients, name));
+      const open = (options: KinesisStreamOptions = {}, params = "") => {
+        const driver = new KinesisStream(
+          parseKinesisUrl(
+            new URL(
+              `kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}&failoverMs=${FAILOVER_MS}${params}`,
+            ),
+          ),
+          options,
+        );
+        cleanup.push(() => driver.close());
+        return new Stream<Uint8Array>(driver, { name, codec: raw() });
+      };
+      return { name, open };
+    }
+
+    const encode = (s: string) => new TextEncoder().encode(s);
+
+    it("stores leases with the KCL's attribute names and the checkpoint as a sequence number", async () => {
+      const { name, open } = await fresh(1);
+      const stream = open();
+      const [sent] = await stream.publish([{ key: "k", value: encode("a") }]);
+      const group = `g-${randomUUID().slice(0, 8)}`;
+      const sub = await stream.subscribe({ group, consumerName: "worker-1" });
+      const { records } = await receive(sub, 1);
+      sub.ack(records);
+      await sub.commit();
+      const items = (await clients.dynamodb.send(new ScanCommand({ TableName: `${group}-${name}` }))).Items!;
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({
+        leaseKey: { S: "shardId-000000000000" },
+        leaseOwner: { S: "worker-1" },
+        checkpoint: { S: sent!.id },
+        checkpointSubSequenceNumber: { N: "0" },
+        ownerSwitchesSinceCheckpoint: { N: "0" },
+      });
+      expect(Number(items[0]!.leaseCounter!.N)).toBeGreaterThan(1);
+      await sub.close();
+    });
+
+    it("shares the shards between two consumers of a group", async () => {
+      const { open } = await fresh(4);
+      const group = `g-${randomUUID().slice(0, 8)}`;
+      const first = await open().subscribe({ group, consumerName: "a" });
+      const second = await open().subscribe({ group, consumerName: "b" });
+      await open().publish(
+        Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: encode(String(i)) })),
+      );
+      // b steals one lease per take cycle from a, which took all four first.
+      await new Promise((resolve) => setTimeout(resolve, FAILOVER_MS * 2.5));
+      const [a, b] = await Promise.all([receive(first, 200, 4000), receive(second, 200, 4000)]);
+      const shardsOf = (seen: { partition: string }[]) => new Set(seen.map((s) => s.partition));
+      expect(shardsOf(a.seen).size).toBe(2);
+      expect(shardsOf(b.seen).size).toBe(2);
+      expect(new Set([...a.seen, ...b.seen].map((s) => s.value)).size).toBe(200);
+      await Promise.all([first.close(), second.close()]);
+    });
+
+    it("takes over the leases of a consumer that stopped renewing, from its checkpoint", async () => {
+      const { open } = await fresh(2);
+      const group = `g-${randomUUID().slice(0, 8)}`;
+      await open().publish(
+        Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: encode(String(i)) })),
+      );
+      const leaseClient = new DynamoDBClient({
+        region: "us-east-1",
+        endpoint: dynamodbEndpoint,
+        requestHandler: new NodeHttpHandler(),
+      });
+      const dying = await open({ leaseClient }).subscribe({ group, consumerName: "dying" });
+      const before = await receive(dying, 20);
+      const done = before.records.filter((r) => Number(text(r.value)) < 10);
+      dying.ack(done);
+      await dying.commit();
+      // From here on its lease calls fail before they leave the process: it neither renews nor
+      // releases, like a process killed mid-run.
+      leaseClient.middlewareStack.add(() => () => Promise.reject(new Error("lease client cut off")), {
+        step: "initialize",
+      });
+      cleanup.push(async () => leaseClient.destroy());
+      const started = Date.now();
+      const heir = await open().subscribe({ group, consumerName: "heir" });
+      const after = await receive(heir, 10, FAILOVER_MS * 6);
+      expect(after.seen.map((s) => Number(s.value)).sort((x, y) => x - y)).toEqual([
+        10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+      ]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(FAILOVER_MS);
+      await heir.close();
+    });
+
+    it("reads parent shards to their end before their children, after a split and a merge", async () => {
+      const { name, open } = await fresh(2);
+      const stream = open();
+      const keys = ["a", "b", "c", "d"];
+      let n = 0;
+      const publishRound = () => stream.publish(keys.map((key) => ({ key, value: encode(`${key}:${n++}`) })));
+      for (let i = 0; i < 5; i++) await publishRound();
+      const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: name }))).Shards!;
+      const [s0, s1] = shards;
+      await clients.kinesis.send(
+        new SplitShardCommand({
+          StreamName: name,
+          ShardToSplit: s0!.ShardId,
+          NewStartingHashKey: (
+            (BigInt(s0!.HashKeyRange!.StartingHashKey!) + BigInt(s0!.HashKeyRange!.EndingHashKey!)) /
+            2n
+          ).toString(),
+        }),
+      );
+      await waitActive(name);
+      for (let i = 0; i < 5; i++) await publishRound();
+      const open2 = (await clients.kinesis.send(new ListShardsCommand({ StreamName: name }))).Shards!.filter(
+        (s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined,
+      );
+      const children = open2.filter((s) => s.ParentShardId === s0!.ShardId);
+      expect(children).toHaveLength(2);
+      await clients.kinesis.send(
+        new MergeShardsCommand({
+          StreamName: name,
+          ShardToMerge: children[1]!.ShardId,
+          AdjacentShardToMerge: s1!.ShardId,
+        }),
+      );
+      await waitActive(name);
+      for (let i = 0; i < 5; i++) await publishRound();
+      const sub = await stream.subscribe({ group: `g-${randomUUID().slice(0, 8)}`, maxBatch: 7 });
+      const seen: string[] = [];
+      const deadline = Date.now() + 30_000;
+      while (seen.length < 60 && Date.now() < deadline) {
+        const { records } = await receive(sub, 1, 2000);
+        seen.push(...records.map((r) => text(r.value)));
+        // Acked at once, so finished shards reach SHARD_END and their children may start.
+        sub.ack(records);
+        await sub.commit();
+      }
+      expect(seen).toHaveLength(60);
+      for (const key of keys) {
+        const ofKey = seen.filter((v) => v.startsWith(`${key}:`)).map((v) => Number(v.split(":")[1]));
+        expect(ofKey, `order of key ${key}`).toEqual([...ofKey].sort((x, y) => x - y));
+        expect(ofKey).toHaveLength(15);
+      }
+      await sub.close();
+    }, 60_000);
+
+    it("de-aggregates KPL records and resumes inside an aggregate at the first record not done", async () => {
+      const { name, open } = await fresh(1);
+      const blob = aggregate(
+        ["card-1", "card-2"],
+        [
+          { key: 0, data: "one" },
+          { key: 1, data: "two" },
+          { key: 0, data: "three" },
+        ],
+      );
+      await clients.kinesis.send(
+        new PutRecordsCommand({ StreamName: name, Records: [{ Data: blob, PartitionKey: "card-1" }] }),
+      );
+      const group = `g-${randomUUID().slice(0, 8)}`;
+      const sub = await open().subscribe({ group, consumerName: "c" });
+      const first = await receive(sub, 3);
+      expect(first.seen.map((s) => [s.key, s.value])).toEqual([
+        ["card-1", "one"],
+        ["card-2", "two"],
+        ["card-1", "three"],
+      ]);
+      sub.ack(first.records.slice(0, 2));
+      await sub.close();
+      const again = await open().subscribe({ group, consumerName: "c" });
+      const rest = await receive(again, 1);
+      expect(rest.seen.map((s) => s.value)).toEqual(["three"]);
+      await again.close();
+    });
+
+    it("reads records of other producers as bare payloads with their arrival time", async () => {
+      const { name, open } = await fresh(1);
+      const before = Date.now();
+      await clients.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: name,
+          Records: [{ Data: encode('{"plain":true}'), PartitionKey: "p" }],
+        }),
+      );
+      const sub = await open().subscribe({ group: `g-${randomUUID().slice(0, 8)}` });
+      const { records } = await receive(sub, 1);
+      expect(text(records[0]!.value)).toBe('{"plain":true}');
+      expect(records[0]!.headers).toEqual({});
+      expect(records[0]!.timestamp).toBeGreaterThanOrEqual(before - 1000);
+      await sub.close();
+    });
+
+    it("refuses a record whose headers take it over Kinesis's 1 MiB, naming the limit", async () => {
+      const { open } = await fresh(1);
+      const stream = open();
+      const value = new Uint8Array(stream.capabilities.maxRecordBytes - 10);
+      const headers = { big: "x".repeat(4096) };
+      await expect(stream.publish([{ key: "k", value, headers }])).rejects.toMatchObject({
+        code: "InvalidArgument",
+        message: expect.stringContaining("1048576") as unknown,
+      });
+    });
+
+    async function waitActive(name: string) {
+      const { DescribeStreamSummaryCommand } = await import("@aws-sdk/client-kinesis");
+      for (let i = 0; i < 100; i++) {
+        const reply = await clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+        if (reply.StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  });
+});

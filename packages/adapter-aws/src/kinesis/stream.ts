@@ -1,0 +1,189 @@
+/**
+ * A Kinesis data stream as a Switchyard stream driver: PutRecords to publish,
+ * shard leases in DynamoDB to share the shards among a group's consumers.
+ */
+import { DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type {
+  ConsumerDriver,
+  ConsumerOptions,
+  ErrorCode,
+  OutgoingRecord,
+  SendResult,
+  StreamCapabilities,
+  StreamDriver,
+} from "@switchyard/core/driver";
+import { SwitchyardError } from "@switchyard/core/driver";
+import { awsErrorCode } from "../errors.js";
+import { KinesisConsumer } from "./consumer.js";
+import { LeaseTable } from "./lease-table.js";
+import { defaultLeaseTable } from "./options.js";
+import type { KinesisSettings } from "./options.js";
+import type { PreparedRecord } from "./put-records.js";
+import { MAX_PUT_RECORDS, planCalls, prepare, putRecords } from "./put-records.js";
+
+/** Room left in a 1 MiB record for the envelope of a record with a few headers. */
+const ENVELOPE_ALLOWANCE = 1024;
+
+/** Options of {@link KinesisStream}. */
+export interface KinesisStreamOptions {
+  /** A Kinesis client to use instead of building one (the caller closes it). */
+  client?: KinesisClient;
+  /** A DynamoDB client for the lease table (the caller closes it). */
+  leaseClient?: DynamoDBClient;
+  /** Where background lease errors go. Default: ignored (the next lease cycle tries again). */
+  onError?: (err: unknown) => void;
+}
+
+interface Pending extends PreparedRecord {
+  record: OutgoingRecord;
+  key: string;
+}
+
+/** The Kinesis stream driver. */
+export class KinesisStream implements StreamDriver {
+  readonly capabilities: StreamCapabilities;
+  private readonly kinesis: KinesisClient;
+  private readonly dynamodb: DynamoDBClient;
+  private readonly ownsClients: boolean[];
+  /** Records a PutRecords call accepted, kept so that core's retry of the batch sends only the rest. */
+  private readonly accepted = new WeakMap<OutgoingRecord, SendResult>();
+  private readonly consumers = new Set<KinesisConsumer>();
+  private closed = false;
+
+  constructor(
+    private readonly settings: KinesisSettings,
+    private readonly options: KinesisStreamOptions = {},
+  ) {
+    this.kinesis = options.client ?? new KinesisClient(settings.kinesis);
+    this.dynamodb = options.leaseClient ?? new DynamoDBClient(settings.dynamodb);
+    this.ownsClients = [options.client === undefined, options.leaseClient === undefined];
+    this.capabilities = {
+      ordering: "partition",
+      replay: true,
+      startFromTimestamp: true,
+      groups: true,
+      headers: settings.envelope,
+      settlement: "offset",
+      maxRecordBytes: 1024 * 1024 - (settings.envelope ? ENVELOPE_ALLOWANCE : 0),
+      maxBatchRecords: MAX_PUT_RECORDS,
+    };
+  }
+
+  /**
+   * Publishes in PutRecords calls within the limits. When a call rejects some
+   * records, the send fails (core retries the batch) and remembers what was
+   * accepted, so the retry sends only the rejected records — and, to keep each
+   * key in order, the records of their keys that came after them.
+   */
+  async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
+    this.checkOpen();
+    const stream = this.settings.stream;
+    const todo: Pending[] = [];
+    for (const record of records) {
+      if (this.accepted.has(record)) continue;
+      const prepared = prepare(stream, record, !this.settings.envelope, this.capabilities.maxRecordBytes);
+      todo.push({ ...prepared, record, key: prepared.entry.PartitionKey! });
+    }
+    const failedKeys = new Set<string>();
+    let firstFailure: { code: string; message: string } | undefined;
+    let rejected = 0;
+    for (const call of planCalls(todo.filter((p) => !failedKeys.has(p.key)))) {
+      const sendable = call.filter((p) => !failedKeys.has(p.key));
+      if (sendable.length === 0) continue;
+      const outcomes = await putRecords(
+        this.kinesis,
+        stream,
+        sendable.map((p) => p.entry),
+        signal,
+      );
+      outcomes.forEach((outcome, i) => {
+        const p = sendable[i]!;
+        if (outcome.ok && !failedKeys.has(p.key)) {
+          this.accepted.set(p.record, outcome.result);
+          return;
+        }
+        rejected++;
+        failedKeys.add(p.key);
+        if (!outcome.ok) firstFailure ??= outcome;
+      });
+    }
+    if (firstFailure !== undefined) {
+      throw new SwitchyardError(
+        firstFailure.code === "ProvisionedThroughputExceededException" ? "ResourceExhausted" : "Unavailable",
+        `kinesis stream "${stream}": ${rejected} of ${todo.length} records not accepted (${firstFailure.code}: ${firstFailure.message})`,
+      );
+    }
+    return records.map((r) => this.accepted.get(r)!);
+  }
+
+  async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
+    this.checkOpen();
+    const signal = AbortSignal.timeout(60_000);
+    await this.describe(signal);
+    const table = new LeaseTable(
+      this.dynamodb,
+      this.settings.leaseTable ?? defaultLeaseTable(options.group, this.settings.stream),
+    );
+    const consumer = await KinesisConsumer.open(
+      this.kinesis,
+      table,
+      {
+        stream: this.settings.stream,
+        failoverMs: this.settings.failoverMs,
+        envelope: this.settings.envelope,
+        onError: this.options.onError ?? (() => undefined),
+      },
+      options,
+      signal,
+    );
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  errorCode(err: unknown): ErrorCode {
+    return awsErrorCode(err);
+  }
+
+  as<T>(type: abstract new (...args: never[]) => T): T | undefined {
+    if (this.kinesis instanceof type) return this.kinesis;
+    if (this.dynamodb instanceof type) return this.dynamodb;
+    return undefined;
+  }
+
+  async probe(signal: AbortSignal): Promise<void> {
+    this.checkOpen();
+    await this.describe(signal);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    this.consumers.clear();
+    if (this.ownsClients[0] === true) this.kinesis.destroy();
+    if (this.ownsClients[1] === true) this.dynamodb.destroy();
+    this.ownsClients.fill(false);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) {
+      throw new SwitchyardError("FailedPrecondition", `kinesis stream "${this.settings.stream}" is closed`);
+    }
+  }
+
+  /** Checks the stream exists; a missing one is NotFound naming it. */
+  private async describe(signal: AbortSignal): Promise<void> {
+    try {
+      await this.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: this.settings.stream }), {
+        abortSignal: signal,
+      });
+    } catch (err) {
+      if (awsErrorCode(err) !== "NotFound") throw err;
+      throw new SwitchyardError(
+        "NotFound",
+        `kinesis stream "${this.settings.stream}" does not exist — create it (aws kinesis create-stream) or fix the URL`,
+        { cause: err },
+      );
+    }
+  }
+}
