@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@switchyard\/conformance$/, replacement: src("./packages/conformance/src/index.ts") },
       { find: /^@switchyard\/adapter-kafka$/, replacement: src("./packages/adapter-kafka/src/index.ts") },
       { find: /^@switchyard\/adapter-redis$/, replacement: src("./packages/adapter-redis/src/index.ts") },
+      { find: /^@switchyard\/adapter-gcp$/, replacement: src("./packages/adapter-gcp/src/index.ts") },
       { find: /^@switchyard\/model-server$/, replacement: src("./packages/model-server/src/index.ts") },
       { find: /^@switchyard\/cli$/, replacement: src("./packages/cli/src/index.ts") },
     ],

@@ -2,12 +2,14 @@
  * Every emulated service the harness knows. To add one, write its
  * ServiceDefinition in `test/services/<name>.ts` and add it to this list.
  */
+import { bigtable } from "../services/bigtable.js";
 import { kafka } from "../services/kafka.js";
+import { pubsub } from "../services/pubsub.js";
 import { redis } from "../services/redis.js";
 import type { ServiceDefinition } from "./service.js";
 
 /** The registered services, by the order their summary lines print. */
-export const SERVICES: readonly ServiceDefinition[] = [redis, kafka];
+export const SERVICES: readonly ServiceDefinition[] = [redis, kafka, pubsub, bigtable];
 
 /** The registered service called `name`, or undefined. */
 export function findService(name: string): ServiceDefinition | undefined {

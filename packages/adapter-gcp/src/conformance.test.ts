@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import { PubSub } from "@google-cloud/pubsub";
+import { runStreamConformance } from "@switchyard/conformance";
+import { afterAll } from "vitest";
+import { describeService } from "../../../test/harness/suite.js";
+import { PubSubStream } from "./pubsub/stream.js";
+
+const PROJECT = "switchyard-test";
+
+describeService("pubsub", "gcp adapter: pubsub", (env) => {
+  Object.assign(process.env, env);
+  const admin = new PubSub({ projectId: PROJECT });
+  afterAll(() => admin.close());
+
+  runStreamConformance({
+    name: "pubsub",
+    claims: {
+      capabilities: {
+        ordering: "key",
+        replay: true,
+        startFromTimestamp: true,
+        groups: true,
+        headers: true,
+        settlement: "ack",
+        maxRecordBytes: 10_000_000,
+        maxBatchRecords: 1000,
+      },
+      probe: true,
+      lag: false,
+      nack: true,
+      assignment: false,
+    },
+    client: PubSub,
+    // Records a closed consumer held are nacked on close; a killed one's come back after the 10 s ack deadline.
+    redeliveryWithinMs: 15_000,
+    timestampClock: "arrival",
+    create: async () => {
+      const topic = `conf-${randomUUID()}`;
+      // Retention lets a subscription created after publishing start at the oldest retained message.
+      const url = new URL(`pubsub://${PROJECT}/${topic}?create=true&retentionSeconds=600`);
+      return {
+        open: async () => new PubSubStream(url),
+        cleanup: async () => {
+          const [subscriptions] = await admin.topic(topic).getSubscriptions();
+          await Promise.all(subscriptions.map((s) => s.delete()));
+          await admin.topic(topic).delete();
+        },
+      };
+    },
+    createMissing: async () => new PubSubStream(new URL(`pubsub://${PROJECT}/missing-${randomUUID()}`)),
+  });
+});

@@ -1,0 +1,10 @@
+/**
+ * @switchyard/adapter-gcp — Google Cloud for Switchyard: Pub/Sub streams,
+ * Bigtable state stores and time series, Vertex AI endpoints.
+ */
+export { gcp } from "./register.js";
+export { PubSubStream } from "./pubsub/stream.js";
+export type { PubSubStreamOptions } from "./pubsub/stream.js";
+export { PubSubConsumer } from "./pubsub/consumer.js";
+export type { PubSubSettings } from "./pubsub/settings.js";
+export { gcpErrorCode } from "./errors.js";
