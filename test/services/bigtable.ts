@@ -49,7 +49,8 @@ async function startLocal(): Promise<RunningService> {
     await running.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { env: { [BIGTABLE_HOST_ENV]: `127.0.0.1:${port}` }, stop };
+  // Without a metadata server to ask, Google's auth library would probe for one on every client.
+  return { env: { [BIGTABLE_HOST_ENV]: `127.0.0.1:${port}`, METADATA_SERVER_DETECTION: "none" }, stop };
 }
 
 async function startDocker(): Promise<RunningService> {

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { PubSub } from "@google-cloud/pubsub";
-import { runStreamConformance } from "@switchyard/conformance";
+import { Bigtable } from "@google-cloud/bigtable";
+import { runStateStoreConformance, runStreamConformance } from "@switchyard/conformance";
 import { afterAll } from "vitest";
 import { describeService } from "../../../test/harness/suite.js";
+import { BigtableStateStore } from "./bigtable/state-store.js";
 import { PubSubStream } from "./pubsub/stream.js";
 
 const PROJECT = "switchyard-test";
@@ -48,5 +50,32 @@ describeService("pubsub", "gcp adapter: pubsub", (env) => {
       };
     },
     createMissing: async () => new PubSubStream(new URL(`pubsub://${PROJECT}/missing-${randomUUID()}`)),
+  });
+});
+
+describeService("bigtable", "gcp adapter: bigtable", (env) => {
+  Object.assign(process.env, env);
+  const admin = new Bigtable({ projectId: PROJECT, metricsEnabled: false });
+  const instance = admin.instance("conformance");
+  afterAll(() => admin.close());
+  let table = "";
+
+  runStateStoreConformance({
+    name: "bigtable",
+    capabilities: { cas: true, ttl: true, increment: true },
+    client: Bigtable,
+    probe: true,
+    create: async () => {
+      table = `state-${randomUUID().slice(0, 8)}`;
+      return new BigtableStateStore(new URL(`bigtable://${PROJECT}/conformance/${table}?create=true`));
+    },
+    createMissing: async () => new BigtableStateStore(new URL(`bigtable://${PROJECT}/conformance/missing`)),
+    cleanup: async () => {
+      // Tests that make no call never create their table.
+      await instance
+        .table(table)
+        .delete()
+        .catch(() => undefined);
+    },
   });
 });

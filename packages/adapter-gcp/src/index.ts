@@ -7,4 +7,7 @@ export { PubSubStream } from "./pubsub/stream.js";
 export type { PubSubStreamOptions } from "./pubsub/stream.js";
 export { PubSubConsumer } from "./pubsub/consumer.js";
 export type { PubSubSettings } from "./pubsub/settings.js";
+export { BigtableStateStore } from "./bigtable/state-store.js";
+export type { BigtableStateStoreOptions } from "./bigtable/state-store.js";
+export type { BigtableSettings } from "./bigtable/settings.js";
 export { gcpErrorCode } from "./errors.js";
