@@ -25,7 +25,7 @@ export async function incrementRow(
   const row = table.row(key);
   const [value] = await row.increment(`${family}:${COLUMNS.counter}`, by);
   if (ttlMs !== undefined) {
-    await row.save({ [family]: { [COLUMNS.expiry]: expiryBytes(Date.now() + ttlMs) } } as never);
+    await row.save({ [family]: { [COLUMNS.expiry]: expiryBytes(Date.now() + ttlMs) } });
   }
   return Number(value);
 }
@@ -36,7 +36,7 @@ async function prepare(table: Table, key: string, family: string, cells: FamilyC
   const expiresAt = expiryOf(cells);
   if (expiresAt !== 0 && expiresAt <= now) {
     // Only while still expired: a concurrent increment that cleared it first keeps its count.
-    await row.filter(expired(family, now) as never, { onMatch: [{ method: "delete" }] } as never);
+    await row.filter(expired(family, now), { onMatch: [{ method: "delete" }] } as never);
     return;
   }
   const value = cells[COLUMNS.value]?.[0]?.value;
@@ -51,13 +51,10 @@ async function prepare(table: Table, key: string, family: string, cells: FamilyC
   const counter = Buffer.alloc(8);
   counter.writeBigInt64BE(BigInt(text));
   // One CheckAndMutateRow that always matches: the value becomes the counter in one atomic step.
-  await row.filter(
-    { all: true } as never,
-    {
-      onMatch: [
-        { method: "delete", data: [`${family}:${COLUMNS.value}`, `${family}:${COLUMNS.version}`] },
-        { method: "insert", data: { [family]: { [COLUMNS.counter]: counter } } },
-      ],
-    } as never,
-  );
+  await row.filter({ all: true }, {
+    onMatch: [
+      { method: "delete", data: [`${family}:${COLUMNS.value}`, `${family}:${COLUMNS.version}`] },
+      { method: "insert", data: { [family]: { [COLUMNS.counter]: counter } } },
+    ],
+  } as never);
 }

@@ -207,7 +207,7 @@ export class BigtableStateStore implements StateStoreDriver {
     ];
     const row = this.#handle.table.row(this.#rowKey(key));
     if (ifVersion === null) {
-      const [matched] = await row.filter(liveEntry(family, now) as never, { onNoMatch: write } as never);
+      const [matched] = await row.filter(liveEntry(family, now), { onNoMatch: write } as never);
       return !matched;
     }
     const counterTime = counterTimestamp(ifVersion);
@@ -215,7 +215,7 @@ export class BigtableStateStore implements StateStoreDriver {
     if (counterTime !== undefined) predicate = counterAt(family, now, counterTime);
     else if (/^[0-9a-z.-]+$/.test(ifVersion)) predicate = valueAtVersion(family, now, ifVersion);
     else return false;
-    const [matched] = await row.filter(predicate as never, { onMatch: write } as never);
+    const [matched] = await row.filter(predicate, { onMatch: write } as never);
     return matched === true;
   }
 }
