@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { PubSub } from "@google-cloud/pubsub";
 import { Bigtable } from "@google-cloud/bigtable";
-import { runStateStoreConformance, runStreamConformance } from "@switchyard/conformance";
+import {
+  runStateStoreConformance,
+  runStreamConformance,
+  runTimeSeriesConformance,
+} from "@switchyard/conformance";
 import { afterAll } from "vitest";
 import { describeService } from "../../../test/harness/suite.js";
 import { BigtableStateStore } from "./bigtable/state-store.js";
+import { BigtableTimeSeries } from "./bigtable/time-series.js";
 import { PubSubStream } from "./pubsub/stream.js";
 
 const PROJECT = "switchyard-test";
@@ -72,6 +77,24 @@ describeService("bigtable", "gcp adapter: bigtable", (env) => {
     createMissing: async () => new BigtableStateStore(new URL(`bigtable://${PROJECT}/conformance/missing`)),
     cleanup: async () => {
       // Tests that make no call never create their table.
+      await instance
+        .table(table)
+        .delete()
+        .catch(() => undefined);
+    },
+  });
+
+  runTimeSeriesConformance({
+    name: "bigtable",
+    client: Bigtable,
+    probe: true,
+    query: true,
+    create: async () => {
+      table = `series-${randomUUID().slice(0, 8)}`;
+      return new BigtableTimeSeries(new URL(`bigtable://${PROJECT}/conformance/${table}?create=true`));
+    },
+    createMissing: async () => new BigtableTimeSeries(new URL(`bigtable://${PROJECT}/conformance/missing`)),
+    cleanup: async () => {
       await instance
         .table(table)
         .delete()

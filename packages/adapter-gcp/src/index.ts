@@ -9,5 +9,7 @@ export { PubSubConsumer } from "./pubsub/consumer.js";
 export type { PubSubSettings } from "./pubsub/settings.js";
 export { BigtableStateStore } from "./bigtable/state-store.js";
 export type { BigtableStateStoreOptions } from "./bigtable/state-store.js";
+export { BigtableTimeSeries } from "./bigtable/time-series.js";
+export type { BigtableTimeSeriesOptions } from "./bigtable/time-series.js";
 export type { BigtableSettings } from "./bigtable/settings.js";
 export { gcpErrorCode } from "./errors.js";
