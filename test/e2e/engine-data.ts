@@ -10,6 +10,7 @@ import type { SwitchyardConfig } from "@switchyard/core";
 import { Redis } from "ioredis";
 import type { Environment } from "../../packages/core/src/config/interpolate.js";
 import { interpolateEnv } from "../../packages/core/src/config/interpolate.js";
+import { clearGcpData } from "./gcp-data.js";
 
 /** How long a deleted Kafka topic may take to disappear from the metadata, ms. */
 const TOPIC_GONE_MS = 15_000;
@@ -92,7 +93,9 @@ export async function clearEngineData(
   profile: string,
   env: Environment,
 ): Promise<void> {
-  const data = engineData(profileUrls(config, profile, env));
+  const urls = profileUrls(config, profile, env);
+  const data = engineData(urls);
+  await clearGcpData(urls);
   if (data.memory) {
     resetMemoryStreams();
     resetMemoryStateStores();

@@ -29,6 +29,7 @@ const EXAMPLE_DIR = fileURLToPath(new URL("../../examples/fraud-detection/", imp
 const ADAPTER_SOURCES: Record<string, () => Promise<Record<string, unknown>>> = {
   "@switchyard/adapter-kafka": () => import("../../packages/adapter-kafka/src/index.js"),
   "@switchyard/adapter-redis": () => import("../../packages/adapter-redis/src/index.js"),
+  "@switchyard/adapter-gcp": () => import("../../packages/adapter-gcp/src/index.js"),
 };
 
 /** Options of {@link runFraudExample}. */

@@ -4,57 +4,10 @@
  * raises alerts on exactly the same transactions and dead-letters the same
  * records. The `kafka` and `redis` profiles keep card state on redis://.
  */
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { describeService } from "../harness/suite.js";
-import type { FraudRunOptions, FraudRunResult } from "./fraud-run.js";
+import { expectSameAsLocal, localRun, runOptions as options } from "./compare-runs.js";
 import { runFraudExample } from "./fraud-run.js";
-
-/** A few thousand events over a few hundred cards, so cards build up history in the state store. */
-const EVENTS = 4000;
-const GENERATOR = { seed: 11, cards: 400, corruptRate: 0.01 };
-const RUN_TIMEOUT_MS = 40_000;
-
-const runId = randomUUID().slice(0, 8);
-const results = new Map<string, FraudRunResult>();
-
-function options(env: FraudRunOptions["env"], profile: string): FraudRunOptions {
-  return {
-    env,
-    events: EVENTS,
-    generator: GENERATOR,
-    group: `e2e-${profile}-${runId}`,
-    timeoutMs: RUN_TIMEOUT_MS,
-  };
-}
-
-/** The example's `local` run, which the engines are compared with (run first, once). */
-async function localRun(): Promise<FraudRunResult> {
-  let local = results.get("local");
-  if (local === undefined) {
-    local = await runFraudExample("local", options(process.env, "local"));
-    results.set("local", local);
-  }
-  return local;
-}
-
-function expectSameAsLocal(engine: FraudRunResult, local: FraudRunResult): void {
-  const missing = local.alertIds.filter((id) => !engine.alertIds.includes(id));
-  const extra = engine.alertIds.filter((id) => !local.alertIds.includes(id));
-  expect(
-    { missing, extra },
-    `${engine.profile}: ${engine.alertIds.length} alerted transactions vs ${local.alertIds.length} on local`,
-  ).toEqual({ missing: [], extra: [] });
-  expect(engine.deadLetters, `${engine.profile}: dead letters counted`).toBe(local.deadLetters);
-  expect(engine.deadLetterRecords, `${engine.profile}: records on the dead-letter stream`).toBe(
-    local.deadLetterRecords,
-  );
-  expect(engine.processed).toBe(engine.produced);
-  console.log(
-    `${engine.profile}: ${engine.alertIds.length} alerts (${engine.alertRecords} records), ` +
-      `${engine.deadLetterRecords} dead letters, ${engine.processed} events — same as local`,
-  );
-}
 
 describeService("redis", "fraud example with card state on redis://", (redisEnv) => {
   describeService("kafka", "one pipeline, three engines", (kafkaEnv) => {

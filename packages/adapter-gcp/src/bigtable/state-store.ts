@@ -11,7 +11,7 @@ import type {
 import { gcpErrorCode } from "../errors.js";
 import { COLUMNS, VersionSource, counterTimestamp, entryOf, expiryBytes } from "./cells.js";
 import type { FamilyCells } from "./cells.js";
-import { incrementRow } from "./counters.js";
+import { incrementRows } from "./counters.js";
 import { counterAt, latestCells, liveEntry, valueAtVersion } from "./filters.js";
 import type { Filter } from "./filters.js";
 import { bigtableSettings } from "./settings.js";
@@ -99,25 +99,7 @@ export class BigtableStateStore implements StateStoreDriver {
         );
       }
     }
-    // Increments of one key run in batch order; different keys run at once.
-    const results = new Array<number>(increments.length);
-    const byKey = new Map<string, number[]>();
-    increments.forEach(({ key }, i) => byKey.set(key, [...(byKey.get(key) ?? []), i]));
-    await Promise.all(
-      [...byKey.values()].map(async (indexes) => {
-        for (const i of indexes) {
-          const { key, by, ttlMs } = increments[i]!;
-          results[i] = await incrementRow(
-            this.#handle.table,
-            this.#rowKey(key),
-            this.settings.family,
-            by,
-            ttlMs,
-          );
-        }
-      }),
-    );
-    return results;
+    return incrementRows(this.#handle.table, this.settings.family, increments, (key) => this.#rowKey(key));
   }
 
   errorCode(err: unknown): ErrorCode {
