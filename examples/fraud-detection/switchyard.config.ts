@@ -12,7 +12,9 @@ import { defineConfig } from "@switchyard/core";
 import { adaptersFor, selectedProfile } from "./src/adapters.js";
 
 const model = "onnx:./model/fraud.onnx";
-const scores = "file:./.cache/fraud_scores.ndjson";
+// Every name on a shared server carries the run (`FRAUD_RUN`, set by the demo to
+// a name of its own per run), so no run reads what another left behind.
+const scores = "file:./.cache/${FRAUD_RUN:-fraud}.scores.ndjson";
 
 const local = {
   streams: {
@@ -35,21 +37,25 @@ export default defineConfig({
     serving: { ...local, models: { fraud: "kserve://${MODEL_SERVER:-127.0.0.1:8080}/fraud?maxBatch=256" } },
     kafka: {
       streams: {
-        transactions: "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/transactions?partitions=6&create=true",
-        alerts: "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/fraud-alerts?partitions=6&create=true",
-        "dead-letters": "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/transactions-dlq?partitions=1&create=true",
+        transactions:
+          "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/${FRAUD_RUN:-fraud}.transactions?partitions=6&create=true",
+        alerts:
+          "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/${FRAUD_RUN:-fraud}.alerts?partitions=6&create=true",
+        "dead-letters":
+          "kafka://${KAFKA_BROKERS:-127.0.0.1:9092}/${FRAUD_RUN:-fraud}.dead-letters?partitions=1&create=true",
       },
-      state: { features: "redis://${REDIS_HOST:-127.0.0.1:6379}/0?keyPrefix=fraud:" },
+      state: { features: "redis://${REDIS_HOST:-127.0.0.1:6379}/0?keyPrefix=${FRAUD_RUN:-fraud}:" },
       models: { fraud: model },
       timeseries: { fraud_scores: scores },
     },
     redis: {
       streams: {
-        transactions: "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/transactions?partitions=4",
-        alerts: "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/fraud-alerts",
-        "dead-letters": "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/transactions-dlq",
+        transactions:
+          "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/${FRAUD_RUN:-fraud}.transactions?partitions=4",
+        alerts: "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/${FRAUD_RUN:-fraud}.alerts",
+        "dead-letters": "redis-stream://${REDIS_HOST:-127.0.0.1:6379}/${FRAUD_RUN:-fraud}.dead-letters",
       },
-      state: { features: "redis://${REDIS_HOST:-127.0.0.1:6379}/0?keyPrefix=fraud:" },
+      state: { features: "redis://${REDIS_HOST:-127.0.0.1:6379}/0?keyPrefix=${FRAUD_RUN:-fraud}:" },
       models: { fraud: model },
       timeseries: { fraud_scores: scores },
     },

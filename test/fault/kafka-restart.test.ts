@@ -1,95 +1,81 @@
 /**
  * A Kafka broker that goes away mid-run: a pipeline relays numbered records
- * from one topic to another on a broker of its own, the broker is killed with
- * SIGKILL while the pipeline is busy, stays down a few seconds and is started
- * again on the same port and data. The pipeline must ride it out — retrying
- * with backoff, not crashing — and every record must reach the output at least
- * once; the duplicates that at-least-once allows are reported.
+ * from one topic to another, the broker is killed with SIGKILL while the
+ * pipeline is busy, stays down a few seconds and is started again on the same
+ * port. The pipeline must ride it out — retrying with backoff, not crashing —
+ * and its producer must write again once the broker is back.
+ *
+ * - Same data: every record must reach the output at least once; the
+ *   duplicates that at-least-once allows are reported.
+ * - Data wiped: the broker holding the output comes back with empty logs and
+ *   no producer state (the source lives on another broker). What the old
+ *   broker had acknowledged is gone with it; everything after must arrive.
  */
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
-import { ResourceResolver, Stream, defineConfig, json } from "@switchyard/core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { ResourceResolver, defineConfig } from "@switchyard/core";
+import { afterEach, expect, it } from "vitest";
 import { kafka } from "../../packages/adapter-kafka/src/index.js";
+import { partitionForKey } from "../../packages/adapter-kafka/src/kafka/transform.js";
 import type { ProcessedLog } from "../e2e/processed-log.js";
-import type { Item } from "../e2e/scale-out/pipeline.js";
-import type { ServiceProcess } from "../harness/processes.js";
 import { describeService } from "../harness/suite.js";
-import { formatKafkaNode, launchKafka } from "../services/kafka.js";
-import type { KafkaNode } from "../services/kafka.js";
-import { restartServer, within } from "./outage.js";
-import { RelayRun, collectEveryId, publishItems, relayPipeline, waitFor } from "./relay.js";
+import { OwnKafka, RECORDS, busyRelay } from "./kafka-outage.js";
+import { within } from "./outage.js";
+import { collectEveryId, collectOutput } from "./read-back.js";
+import type { RelayRun } from "./relay.js";
 
-const RECORDS = 6000;
-/** At about a thousand records a second, the run is a quarter done when the broker is killed. */
-const WORK_MS_PER_RECORD = 1;
-const KILL_AT = 1500;
-const DOWN_MS = 3000;
-/**
- * A restarted broker registers again only once the controller gave up on its
- * previous incarnation (after `broker.session.timeout.ms`, 9 s by default, as in
- * production); a shorter session keeps the test short without changing what it shows.
- */
-const BROKER_PROPERTIES = { "broker.session.timeout.ms": "2000", "broker.heartbeat.interval.ms": "500" };
+const ITEM_PARTITIONS = 4;
 
-// Uses a broker of its own, which it kills; the harness's shared broker only tells whether Kafka can run here.
-describeService("kafka", "a Kafka broker killed and restarted mid-run", () => {
-  const name = `fault-${randomUUID().slice(0, 8)}`;
-  let node: KafkaNode | undefined;
-  let broker: ServiceProcess | undefined;
+/** The URLs of the relay's streams: the source on `source`, the output and dead letters on `sink`. */
+function relayConfig(name: string, source: string, sink: string): ResourceResolver {
+  const topic = (broker: string, stream: string, partitions: number) =>
+    `kafka://${broker}/${name}-${stream}?create=true&partitions=${partitions}`;
+  const config = defineConfig({
+    adapters: [kafka()],
+    profiles: {
+      fault: {
+        streams: {
+          items: `${topic(source, "items", ITEM_PARTITIONS)}&sessionTimeoutMs=6000`,
+          processed: topic(sink, "processed", 4),
+          "dead-letters": topic(sink, "dead-letters", 1),
+        },
+      },
+    },
+  });
+  return new ResourceResolver(config, "fault");
+}
+
+/** Each source partition's ids, in the order the relay reads them. */
+function idsByPartition(): number[][] {
+  const partitions: number[][] = Array.from({ length: ITEM_PARTITIONS }, () => []);
+  for (let id = 0; id < RECORDS; id++) partitions[partitionForKey(String(id), ITEM_PARTITIONS)]!.push(id);
+  return partitions;
+}
+
+// Uses brokers of its own, which it kills; the harness's shared broker tells whether Kafka can run here.
+describeService("kafka", "a Kafka broker killed and restarted mid-run", (env) => {
+  let broker: OwnKafka | undefined;
   let resolver: ResourceResolver | undefined;
   let relay: RelayRun | undefined;
   let log: ProcessedLog | undefined;
 
-  beforeAll(async () => {
-    node = await formatKafkaNode(BROKER_PROPERTIES);
-    broker = await launchKafka(node);
-  }, 90_000);
-
-  afterAll(async () => {
+  afterEach(async () => {
     // Each step is bounded: after a failed restart, clients of a dead broker could wait out their timeouts.
     await within(5000, relay?.stop(5000) ?? Promise.resolve());
     await within(5000, log?.close() ?? Promise.resolve());
     await within(5000, resolver?.close() ?? Promise.resolve());
-    await broker?.stop(2000);
-    if (node !== undefined) rmSync(node.dir, { recursive: true, force: true });
+    await broker?.stop();
+    [broker, resolver, relay, log] = [undefined, undefined, undefined, undefined];
   });
 
-  it("keeps the pipeline running and delivers every record at least once", { timeout: 120_000 }, async () => {
-    const base = `kafka://127.0.0.1:${node!.brokerPort}/${name}`;
-    const config = defineConfig({
-      adapters: [kafka()],
-      profiles: {
-        fault: {
-          streams: {
-            items: `${base}-items?create=true&partitions=4&sessionTimeoutMs=6000`,
-            processed: `${base}-processed?create=true&partitions=4`,
-            "dead-letters": `${base}-dead-letters?create=true&partitions=1`,
-          },
-        },
-      },
-    });
-    resolver = new ResourceResolver(config, "fault");
-    const items = new Stream<Item>(await resolver.open("stream", "items"), { name: "items", codec: json() });
-    await publishItems(items, RECORDS);
-
+  it("keeps the pipeline running and delivers every record at least once", { timeout: 180_000 }, async () => {
+    const name = `fault-${randomUUID().slice(0, 8)}`;
+    broker = await OwnKafka.start();
+    resolver = relayConfig(name, broker.address, broker.address);
     const started = Date.now();
-    const current = new RelayRun(
-      relayPipeline({ group: `${name}-relay`, workMsPerRecord: WORK_MS_PER_RECORD }),
-      resolver,
-    );
-    relay = current;
-    const progress = () => `${current.processed} of ${RECORDS} done; warnings:\n${current.lastWarnings()}`;
-    await waitFor("the pipeline gets going", () => current.processed >= KILL_AT, {
-      timeoutMs: 30_000,
-      failed: () => current.crash(),
-      detail: progress,
-    });
-
+    const current = await busyRelay(resolver, `${name}-relay`, (run) => (relay = run));
     const atKill = current.processed;
     const killedAt = Date.now() - started;
-    const outage = await restartServer(broker!, DOWN_MS, () => launchKafka(node!));
-    broker = outage.server;
+    const outage = await broker.restart({ wipe: false });
     const backAt = Date.now();
     expect(atKill, "the broker went away only once the run was over").toBeLessThan(RECORDS);
 
@@ -100,14 +86,51 @@ describeService("kafka", "a Kafka broker killed and restarted mid-run", () => {
       RECORDS,
       (opened) => (log = opened),
     );
-    const recoveredMs = Date.now() - backAt;
     const report =
       `${RECORDS} records, ${output.records} written, ${output.duplicates} duplicates, ` +
       `${summary.deadLetters} dead letters; broker killed at ${killedAt} ms (${atKill} done), ` +
-      `down ${outage.times.downMs} ms (restart took ${outage.times.restartMs} ms), ` +
-      `every id out ${recoveredMs} ms after it was back; ${current.warnings.length} warnings`;
+      `down ${outage.downMs} ms (restart took ${outage.restartMs} ms), ` +
+      `every id out ${Date.now() - backAt} ms after it was back; ${current.warnings.length} warnings`;
     console.log(`kafka-restart: ${report}`);
     expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
     expect(summary.deadLetters, `a broker outage is transient: nothing is dead-lettered; ${report}`).toBe(0);
   });
+
+  it(
+    "writes every record it had not finished to a broker whose data was wiped",
+    { timeout: 180_000 },
+    async () => {
+      const name = `wiped-${randomUUID().slice(0, 8)}`;
+      broker = await OwnKafka.start();
+      resolver = relayConfig(name, env.SWITCHYARD_KAFKA_BROKERS!, broker.address);
+      const current = await busyRelay(resolver, `${name}-relay`, (run) => (relay = run));
+      const atKill = current.processed;
+      const outage = await broker.restart({ wipe: true });
+      const backAt = Date.now();
+
+      const partitions = idsByPartition();
+      const { output, summary } = await collectOutput(resolver, `${name}-audit`, current, (o) => (log = o), {
+        what: "the run finishes and each source partition's last record reaches the wiped broker",
+        done: (out) =>
+          current.processed >= RECORDS && partitions.every((ids) => out.arrivals.has(ids.at(-1)!)),
+      });
+      // Per source partition, what arrived must be everything from some record on: the records the old
+      // broker had acknowledged are gone with its data, but no record after them may be missing.
+      const lost = partitions.map((ids) => ids.findIndex((id) => output.arrivals.has(id)));
+      const gaps = partitions.flatMap((ids, p) =>
+        ids.slice(Math.max(lost[p]!, 0)).filter((id) => !output.arrivals.has(id)),
+      );
+      const report =
+        `${RECORDS} records, ${output.distinct} on the wiped broker (${output.duplicates} duplicates), ` +
+        `${lost.reduce((a, b) => a + b, 0)} lost with its data (${atKill} done at the kill), ` +
+        `${summary.deadLetters} dead letters; down ${outage.downMs} ms, ` +
+        `every record out ${Date.now() - backAt} ms after it was back; ${current.warnings.length} warnings`;
+      console.log(`kafka-restart (data wiped): ${report}`);
+      expect({ gaps: gaps.length, emptyPartitions: lost.filter((i) => i < 0).length }, report).toEqual({
+        gaps: 0,
+        emptyPartitions: 0,
+      });
+      expect(summary.deadLetters, `nothing is dead-lettered; ${report}`).toBe(0);
+    },
+  );
 });

@@ -21,7 +21,8 @@ import type { ServiceProcess } from "../harness/processes.js";
 import { describeService } from "../harness/suite.js";
 import { launchRedis } from "../services/redis.js";
 import { restartServer, within } from "./outage.js";
-import { RelayRun, collectEveryId, publishItems, relayPipeline, waitFor } from "./relay.js";
+import { collectEveryId } from "./read-back.js";
+import { RelayRun, publishItems, relayPipeline, waitFor } from "./relay.js";
 
 const RECORDS = 6000;
 /** At about a thousand records a second, the run is a quarter done when the server is killed. */

@@ -3,9 +3,8 @@
  * on `processed` (and, when asked, into a state store), with a little work per
  * record so that the run is still busy when the server behind it is killed.
  */
-import { Stream, json, pipeline, run } from "@switchyard/core";
-import type { Pipeline, PipelineRun, ResourceSource, RunSummary } from "@switchyard/core";
-import { ProcessedLog } from "../e2e/processed-log.js";
+import { pipeline, run } from "@switchyard/core";
+import type { Pipeline, PipelineRun, ResourceSource, RunSummary, Stream } from "@switchyard/core";
 import type { Item, ProcessedItem } from "../e2e/scale-out/pipeline.js";
 
 /** What every processed item is stamped with. */
@@ -117,71 +116,4 @@ export async function waitFor(
       throw new Error(`${what}: not within ${options.timeoutMs} ms (${options.detail()})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Waits until `count()` has not changed for `quietMs` (at most `timeoutMs` in all), so late duplicates are counted too. */
-export async function waitQuiet(count: () => number, quietMs: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = count();
-  let since = Date.now();
-  while (Date.now() - since < quietMs && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    if (count() !== last) {
-      last = count();
-      since = Date.now();
-    }
-  }
-}
-
-/** What {@link collectEveryId} found on the output stream once the run stopped. */
-export interface Collected {
-  /** The output as read, for counts and duplicates. */
-  output: ProcessedLog;
-  /** The run's final figures. */
-  summary: RunSummary;
-  /** Ids 0…count-1 that never arrived. */
-  missing: number[];
-  /** Ids that arrived but were never published. */
-  unknown: number[];
-}
-
-/**
- * Reads the `processed` stream in a fresh group until every id of 0…count-1 has
- * arrived (bounded; fails early if the run crashed), stops the run, waits for
- * late duplicates, and tallies what is missing. `opened` receives the output
- * log at once, so the caller can close it whatever happens.
- */
-export async function collectEveryId(
-  resolver: ResourceSource,
-  group: string,
-  relay: RelayRun,
-  count: number,
-  opened: (log: ProcessedLog) => void,
-): Promise<Collected> {
-  const output = await ProcessedLog.start(
-    new Stream<ProcessedItem>(await resolver.open("stream", "processed"), {
-      name: "processed",
-      codec: json(),
-    }),
-    group,
-  );
-  opened(output);
-  await waitFor(
-    "every id reaches the output after the restart",
-    () => {
-      output.check();
-      return output.distinct >= count;
-    },
-    {
-      timeoutMs: 30_000,
-      failed: () => relay.crash(),
-      detail: () =>
-        `${output.distinct} ids out; ${relay.processed} of ${count} done; warnings:\n${relay.lastWarnings()}`,
-    },
-  );
-  const summary = await relay.stop(15_000);
-  await waitQuiet(() => output.records, 1000, 10_000);
-  const missing = Array.from({ length: count }, (_, id) => id).filter((id) => !output.arrivals.has(id));
-  const unknown = [...output.arrivals.keys()].filter((id) => !(id >= 0 && id < count));
-  return { output, summary, missing, unknown };
 }

@@ -29,6 +29,6 @@ export async function smallDemo(profile: string, options: SmallDemoOptions = {})
       rate: options.rate ?? 0,
       json: true,
     },
-    "off",
+    { stats: "off" },
   );
 }

@@ -13,15 +13,22 @@ export interface DemoOptions {
   rate: number;
   /** Print the summary as one JSON line instead of a table. */
   json: boolean;
+  /** Label of the run's name (`fraud-demo-<label>`); default a fresh one per run. */
+  run?: string;
+  /** Remove what earlier runs left on the profile's servers instead of running. */
+  clean?: boolean;
 }
 
 /** Usage text of the demo. */
-export const DEMO_USAGE = `usage: npm run demo -- [--profile local] [--events 300000] [--seed 3] [--rate 10000] [--json]
+export const DEMO_USAGE = `usage: npm run demo -- [--profile local] [--events 300000] [--seed 3] [--rate 10000] [--json] [--run L]
+       npm run demo -- --clean [--profile local]
   --profile P   profile of switchyard.config.ts (default $SWITCHYARD_PROFILE, else local)
   --events N    events to produce, about 0.1% of them corrupt (default 300000)
   --seed S      generator seed (default 3; seeds 1 and 2 trained and tested the model)
   --rate R      events per second to produce; 0 = as fast as possible (default 10000)
-  --json        print the summary as one JSON line`;
+  --json        print the summary as one JSON line
+  --run L       name the run fraud-demo-L (default: a fresh name per run, so runs never share data)
+  --clean       remove every topic, stream, state key and file earlier runs left on the profile`;
 
 /** Parses the demo's arguments; InvalidArgument with the usage on anything it does not understand. */
 export function parseDemoOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): DemoOptions {
@@ -35,6 +42,8 @@ export function parseDemoOptions(argv: string[], env: NodeJS.ProcessEnv = proces
         seed: { type: "string" },
         rate: { type: "string" },
         json: { type: "boolean" },
+        run: { type: "string" },
+        clean: { type: "boolean" },
       },
       strict: true,
     }));
@@ -47,6 +56,8 @@ export function parseDemoOptions(argv: string[], env: NodeJS.ProcessEnv = proces
     seed: whole("seed", values.seed, 3, 0),
     rate: whole("rate", values.rate, 10_000, 0),
     json: values.json ?? false,
+    ...(values.run === undefined ? {} : { run: values.run }),
+    ...(values.clean === true ? { clean: true } : {}),
   };
 }
 

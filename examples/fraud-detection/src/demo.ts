@@ -4,10 +4,11 @@
  * pipeline on the chosen profile with its live stats line, and prints events/s,
  * end-to-end latency, alert precision and recall against the ground truth, and
  * the dead-letter count. `--json` prints the summary as the last line.
+ * Each run writes under a name of its own; `--clean` removes what runs left.
  */
 import { SwitchyardError } from "@switchyard/core";
 import { DEMO_USAGE, parseDemoOptions } from "./demo-options.js";
-import { runDemo } from "./run-demo.js";
+import { cleanDemoRuns, runDemo } from "./run-demo.js";
 import { formatSummary, summaryJson } from "./summary.js";
 
 try {
@@ -16,7 +17,18 @@ try {
     process.exit(0);
   }
   const options = parseDemoOptions(process.argv.slice(2));
-  const { summary, truth, alertLatency, alerts } = await runDemo(options);
+  if (options.clean === true) {
+    const removed = await cleanDemoRuns(options.profile);
+    console.log(removed.length === 0 ? `nothing to remove on "${options.profile}"` : removed.join("\n"));
+    process.exit(0);
+  }
+  const { summary, truth, alertLatency, alerts } = await runDemo(options, {
+    // Said before anything is written, on stderr so that `--json` keeps stdout to the summary.
+    onPlan: (plan) => {
+      for (const line of plan.lines) console.error(line);
+      for (const warning of plan.warnings) console.error(`⚠ ${warning}`);
+    },
+  });
   if (options.json) {
     console.log(summaryJson(summary));
   } else {

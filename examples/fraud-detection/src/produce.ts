@@ -4,11 +4,14 @@ import type { FeedRecord } from "./feed.js";
 
 const HEADERS = { "content-type": "application/avro" };
 
+/** Records per publish call unless told otherwise. */
+export const PUBLISH_BATCH = 500;
+
 /** Options of {@link produce}. */
 export interface ProduceOptions {
   /** Events per second; 0 for as fast as the stream takes them. */
   rate: number;
-  /** Records per publish call. Default 500. */
+  /** Records per publish call. Default {@link PUBLISH_BATCH}. */
   batchSize?: number;
   /** Stops producing when aborted. */
   signal?: AbortSignal;
@@ -25,7 +28,7 @@ export async function produce(
   feed: Iterable<FeedRecord>,
   options: ProduceOptions,
 ): Promise<number> {
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? PUBLISH_BATCH;
   const started = performance.now();
   let sent = 0;
   let batch: OutgoingRecord[] = [];

@@ -25,4 +25,10 @@ describe("the demo's human summary", () => {
     expect(formatSummary(summary, { frauds: 280, corrupt: 20 }, latency)).not.toContain("fallback");
     expect(formatSummary(summary, { frauds: 280, corrupt: 20 }, latency, 0)).not.toContain("rules");
   });
+
+  it("says what the latency figures include", () => {
+    const text = formatSummary(summary, { frauds: 280, corrupt: 20 }, latency);
+    expect(text).toMatch(/published → every sink acknowledged/);
+    expect(text).toMatch(/500-record batches, the broker,\s+the pipeline's batches, state-store round trips/);
+  });
 });

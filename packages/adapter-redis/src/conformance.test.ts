@@ -46,9 +46,13 @@ describeService("redis", "redis adapter", (env) => {
       assignment: false,
     },
     client: Redis,
+    // Another consumer takes over a closed one's pending records once they were idle claimIdleMs.
+    redeliveryWithinMs: 4000,
+    // Group starts seek by stream entry ids, which begin with the server's append time.
+    timestampClock: "arrival",
     create: async ({ partitions }) => {
       const stream = `conf-${randomUUID()}`;
-      const address = `${url.replace(/^redis:/, "redis-stream:")}/${stream}?partitions=${partitions}`;
+      const address = `${url.replace(/^redis:/, "redis-stream:")}/${stream}?partitions=${partitions}&claimIdleMs=2000`;
       return {
         open: async () => new RedisStream(new URL(address)),
         cleanup: async () => {

@@ -95,7 +95,8 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
+/** Runs `switchyard` with this process's arguments, streams and environment, then exits with its code. */
+export async function runCommandLine(): Promise<void> {
   const code = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -106,3 +107,5 @@ if (isEntry()) {
   // Exit explicitly: an adapter's idle socket must not keep a finished command alive.
   process.stdout.write("", () => process.exit(code));
 }
+
+if (isEntry()) await runCommandLine();

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { embedded } from "@switchyard/core";
 import type { ModelDriver } from "@switchyard/core/driver";
+import { InferenceSession } from "onnxruntime-node";
 import { afterAll, beforeAll } from "vitest";
 import { writeLogisticRegressionOnnx } from "../../core/src/embedded/onnx-fixture.js";
+import type { ClientClass } from "./harness.js";
 import { runModelConformance } from "./model.js";
 
 const onnx = embedded().schemes.find((s) => s.kind === "model" && s.scheme === "onnx")!;
@@ -29,7 +31,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 runModelConformance({
   name: "onnx:",
-  client: null,
+  // onnxruntime types InferenceSession as a factory; at run time it is the session class.
+  client: InferenceSession as unknown as ClientClass,
   probe: true,
   create: () => open("model.onnx"),
   createMissing: () => open("missing.onnx"),

@@ -1,11 +1,13 @@
 /**
  * @switchyard/conformance — suites that prove an adapter against a real server
- * or emulator. Each `run*Conformance(harness)` registers its vitest tests, so an
- * adapter's conformance file is a harness and one call.
+ * or emulator. Each `run*Conformance(harness)` registers its checks as vitest
+ * tests, so an adapter's conformance file is a harness and one call; each
+ * `*Suite(harness)` returns the same checks as plain async functions, for
+ * running them without vitest (see `runSuite`).
  */
-export { runStateStoreConformance } from "./state-store.js";
-export { runModelConformance } from "./model.js";
-export { runTimeSeriesConformance } from "./time-series.js";
+export { runStateStoreConformance, stateStoreSuite } from "./state-store.js";
+export { modelSuite, runModelConformance } from "./model.js";
+export { runTimeSeriesConformance, timeSeriesSuite } from "./time-series.js";
 export type {
   ClientClass,
   DriverHarness,
@@ -13,5 +15,7 @@ export type {
   StateStoreHarness,
   TimeSeriesHarness,
 } from "./harness.js";
-export { runStreamConformance } from "./stream.js";
+export { runStreamConformance, streamSuite } from "./stream.js";
 export type { StreamClaims, StreamHarness, StreamUnderTest } from "./stream-harness.js";
+export { runCheck, runSuite } from "./check.js";
+export type { Check, CheckOutcome, Suite } from "./check.js";

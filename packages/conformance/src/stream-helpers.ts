@@ -1,5 +1,5 @@
-import type { Stream } from "@switchyard/core";
-import type { Subscription } from "@switchyard/core";
+import type { Stream, Subscription } from "@switchyard/core";
+import type { Position } from "@switchyard/core/driver";
 
 /** A received record reduced to what the suite compares. */
 export interface Seen {
@@ -7,7 +7,9 @@ export interface Seen {
   value: Uint8Array;
   headers: Record<string, string>;
   timestamp: number;
+  id: string;
   partition: string;
+  position: Position;
   settle: Parameters<Subscription<Uint8Array>["ack"]>[0][number];
 }
 
@@ -28,7 +30,9 @@ export async function receiveAtLeast(
         value: r.value,
         headers: r.headers,
         timestamp: r.timestamp,
+        id: r.id,
         partition: batch.partition,
+        position: r.raw.position,
         settle: r,
       });
     }
@@ -56,7 +60,24 @@ export function numberOf(seen: Seen): number {
   return Number(new TextDecoder().decode(seen.value));
 }
 
-/** A name unique to this run, for groups and streams. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+/** The numbers of records, ascending. */
+export function sortedNumbers(seen: readonly Seen[]): number[] {
+  return seen.map(numberOf).sort((a, b) => a - b);
 }
+
+/** `[from, from + 1, …, to - 1]`. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+/** Headers as a plain object, so that comparisons ignore the class a driver built them with. */
+export function plainHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers));
+}
+
+/** Resolves after `ms`. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export { uniqueName } from "./fixtures.js";

@@ -1,104 +1,102 @@
+import assert from "node:assert/strict";
 import { TimeSeriesSink } from "@switchyard/core";
 import type { Point, TimeSeriesDriver } from "@switchyard/core/driver";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Unrelated, expectClassifiesGarbage, expectCode } from "./expect-code.js";
-import { pause, uniqueName } from "./fixtures.js";
+import { openMissing, rejectsWith } from "./assertions.js";
+import type { Check, Suite } from "./check.js";
+import { commonChecks } from "./driver-checks.js";
 import type { TimeSeriesHarness } from "./harness.js";
+import { registerSuite } from "./register.js";
+import type { TimeSeriesContext } from "./time-series-context.js";
+import { openTimeSeriesContext } from "./time-series-context.js";
+
+const byTime = (list: Point[]) => [...list].sort((a, b) => a.time - b.time);
 
 /**
- * Registers the time-series conformance tests for an adapter: writes are
- * acknowledged, also beyond `maxBatch`; written points read back exactly
- * through `query` (checked both ways against the harness); NotFound for a
- * missing resource; error classification; the `as()` escape hatch.
+ * The time-series conformance suite of an adapter, as plain checks: `query`
+ * claimed both ways; writes at, above and below `maxBatch`, read back exactly
+ * within [from, to); NotFound; error classification; `as()`; `probe()`; `close()`.
  */
+export function timeSeriesSuite(
+  harness: TimeSeriesHarness,
+): Suite<TimeSeriesContext & { dispose(): Promise<void> }> {
+  const noQuery = harness.query ? undefined : "the harness does not claim query()";
+  const checks: Check<TimeSeriesContext>[] = [
+    {
+      name: "declares a usable maxBatch, and query() exactly when the harness claims it",
+      run: async ({ driver }) => {
+        assert.ok(Number.isInteger(driver.capabilities.maxBatch) && driver.capabilities.maxBatch >= 1);
+        assert.equal(
+          typeof driver.query === "function",
+          harness.query,
+          "query() presence differs from the claim",
+        );
+      },
+    },
+    {
+      name: "reads written points back exactly, within [from, to)",
+      skip: noQuery,
+      run: async ({ sink, points, readBack, base }) => {
+        const written = points(5);
+        await sink.write(written);
+        assert.deepEqual(byTime(await readBack(base + 1000, base + 4000, 3)), written.slice(1, 4));
+      },
+    },
+    {
+      name: "writes every point of a write split into several batches",
+      run: async ({ sink, points, readBack, base }) => {
+        const n = sink.maxBatch * 2 + 1;
+        await sink.write(points(n));
+        await sink.flush();
+        if (harness.query) assert.deepEqual(byTime(await readBack(base, base + n * 1000, n)), points(n));
+      },
+    },
+    {
+      name: "the driver takes a batch of exactly maxBatch points, and an empty one",
+      run: async ({ driver, points, readBack, base }) => {
+        const n = Math.min(driver.capabilities.maxBatch, 10_000);
+        await driver.write([], AbortSignal.timeout(10_000));
+        await driver.write(points(n), AbortSignal.timeout(20_000));
+        if (harness.query) assert.equal((await readBack(base, base + n * 1000, n)).length, n);
+      },
+    },
+    {
+      name: "reports a missing resource as NotFound (first write and probe)",
+      skip:
+        harness.createMissing === undefined
+          ? "the backend creates its resource on first use (no createMissing)"
+          : undefined,
+      run: async ({ points, track }) => {
+        const driver = await openMissing(() => harness.createMissing!());
+        if (driver === undefined) return;
+        const missing = track(new TimeSeriesSink(driver, { name: "missing", retry: { maxAttempts: 1 } }));
+        await rejectsWith(missing.write(points(1)), ["NotFound"]);
+        if (harness.probe)
+          await rejectsWith(driver.probe!(AbortSignal.timeout(10_000)), ["NotFound"], (e) =>
+            driver.errorCode(e),
+          );
+      },
+    },
+    ...commonChecks<TimeSeriesContext, TimeSeriesDriver>({
+      client: harness.client,
+      probe: harness.probe,
+      driver: async ({ driver }) => driver,
+      callAfterClose: (driver) =>
+        driver.write(
+          [{ measurement: "m", tags: {}, fields: { v: 1 }, time: Date.now() }],
+          AbortSignal.timeout(10_000),
+        ),
+    }),
+  ];
+  return {
+    title: `time-series conformance: ${harness.name}`,
+    timeoutMs: harness.timeoutMs ?? 20_000,
+    checks,
+    open: () => openTimeSeriesContext(harness),
+    dispose: (context) => context.dispose(),
+  };
+}
+
+/** Registers the time-series conformance suite of an adapter as vitest tests (see {@link timeSeriesSuite}). */
 export function runTimeSeriesConformance(harness: TimeSeriesHarness): void {
-  const visibleWithinMs = harness.visibleWithinMs ?? 5000;
-
-  describe(`time-series conformance: ${harness.name}`, { timeout: harness.timeoutMs ?? 20_000 }, () => {
-    let driver: TimeSeriesDriver;
-    let sink: TimeSeriesSink;
-    let measurement: string;
-    // Whole seconds in the recent past, so backends with retention windows or coarse clocks accept them.
-    const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
-
-    beforeEach(async () => {
-      driver = await harness.create();
-      // A small batch size, so that the suite's writes are split whatever the driver's limit.
-      const maxBatch = Math.min(driver.capabilities.maxBatch, 100);
-      sink = new TimeSeriesSink(driver, { name: "conformance", flushIntervalMs: 10, maxBatch });
-      measurement = uniqueName("conformance").replace(/-/g, "_");
-    });
-
-    afterEach(async () => {
-      await sink.close();
-      await harness.cleanup?.();
-    });
-
-    const points = (n: number): Point[] =>
-      Array.from({ length: n }, (_, i) => ({
-        measurement,
-        tags: { host: `h${i % 3}`, region: "eu-west" },
-        fields: { value: i + 0.5, count: i, label: `p${i}`, ok: i % 2 === 0 },
-        time: base + i * 1000,
-      }));
-
-    /** Queries until `count` points are visible or the visibility window passed. */
-    const readBack = async (from: number, to: number, count: number): Promise<Point[]> => {
-      const deadline = Date.now() + visibleWithinMs;
-      for (;;) {
-        const found = await driver.query!(measurement, from, to, AbortSignal.timeout(visibleWithinMs));
-        if (found.length >= count || Date.now() > deadline) return found;
-        await pause(100);
-      }
-    };
-    const byTime = (list: Point[]) => [...list].sort((a, b) => a.time - b.time);
-
-    it("declares a usable maxBatch, and query exactly when the harness says so", () => {
-      expect(driver.capabilities.maxBatch).toBeGreaterThanOrEqual(1);
-      expect(typeof driver.query === "function").toBe(harness.query);
-    });
-
-    it("acknowledges a write", async () => {
-      await sink.write(points(3));
-      await sink.flush();
-    });
-
-    it("acknowledges a write split into several batches", async () => {
-      const n = sink.maxBatch * 2 + 1;
-      await sink.write(points(n));
-      if (harness.query) expect(await readBack(base, base + n * 1000, n)).toHaveLength(n);
-    });
-
-    it.skipIf(!harness.query)("reads written points back exactly, within [from, to)", async () => {
-      const written = points(5);
-      await sink.write(written);
-      const found = await readBack(base + 1000, base + 4000, 3);
-      expect(byTime(found)).toEqual(written.slice(1, 4));
-    });
-
-    // Skipped for backends that create the resource on first use: they have no missing resource to report.
-    it.skipIf(harness.createMissing === undefined)("reports a missing resource as NotFound", async () => {
-      let missing: TimeSeriesSink | undefined;
-      const firstWrite = async () => {
-        missing = new TimeSeriesSink(await harness.createMissing!(), {
-          name: "missing",
-          retry: { maxAttempts: 1 },
-        });
-        return missing.write(points(1));
-      };
-      try {
-        await expectCode(firstWrite(), "NotFound");
-      } finally {
-        await missing?.close().catch(() => undefined);
-      }
-    });
-
-    it("classifies any error into a portable code without throwing", () => {
-      expectClassifiesGarbage((err) => driver.errorCode(err));
-    });
-
-    it("as() returns undefined for an unrelated class", () => {
-      expect(sink.as(Unrelated)).toBeUndefined();
-    });
-  });
+  registerSuite(timeSeriesSuite(harness));
 }

@@ -25,6 +25,8 @@ export type { PipelineContext } from "./pipeline/context.js";
 // codecs (section: codec)
 export type { Codec } from "./codec/codec.js";
 export { json } from "./codec/json.js";
+export type { JsonOptions } from "./codec/json.js";
+export type { DecodeLimits } from "./codec/decode-limits.js";
 export { raw } from "./codec/raw.js";
 export { avro } from "./codec/avro.js";
 export type { AvroOptions } from "./codec/avro.js";
@@ -59,6 +61,8 @@ export type { TimeSeriesSinkOptions, WriteOptions } from "./resources/time-serie
 export { CONFIG_FILE_NAMES, loadConfig } from "./config/load.js";
 export type { LoadConfigOptions, LoadedConfig } from "./config/load.js";
 export type { ModuleImporter } from "./config/load-module.js";
+export { interpolateEnv } from "./config/interpolate.js";
+export type { Environment } from "./config/interpolate.js";
 export { redactUrl } from "./config/redact.js";
 export { ResourceResolver } from "./config/resolver.js";
 export type { ResourceResolverOptions } from "./config/resolver.js";

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, serveModelCommand } from "./cli.js";
+import { SERVE_MODEL_USAGE, main, serveModelCommand } from "./cli.js";
+import { resolveOptions } from "./options.js";
 import { writeTestModel } from "./test-model.js";
 
 describe("serve-model command", () => {
@@ -43,6 +44,16 @@ describe("serve-model command", () => {
     let out = "";
     expect(await main(["--help"], { stdout: (text) => (out += text), env: {} })).toBe(0);
     expect(out).toContain("--max-delay-ms");
+  });
+
+  it("states in --help the defaults serveModel applies", () => {
+    const resolved = resolveOptions("model.onnx", { env: {} });
+    const stated = (flag: string) =>
+      new RegExp(`${flag} <n>\\s+.*\\(default (\\d+)`).exec(SERVE_MODEL_USAGE)?.[1];
+    expect(stated("--max-batch")).toBe(String(resolved.maxBatch));
+    expect(stated("--max-delay-ms")).toBe(String(resolved.maxDelayMs));
+    expect(stated("--max-queue")).toBe(String(resolved.maxQueue));
+    expect(stated("--max-body-bytes")).toBe(String(resolved.maxBodyBytes));
   });
 
   it("exits 2 naming the problem on bad flags or a missing model", async () => {

@@ -14,7 +14,7 @@ export const SERVE_MODEL_USAGE = `usage: switchyard serve-model <model.onnx> [op
   --host <addr>          interface to bind (default: $SWITCHYARD_HOST, else 127.0.0.1)
   --name <name>          model name in routes (default: $SWITCHYARD_MODEL_NAME, else file name)
   --max-batch <n>        most rows per session run (default 64; 1 turns batching off)
-  --max-delay-ms <n>     longest wait for a batch to fill (default 2)
+  --max-delay-ms <n>     longest a request waits for others to share its run (default 0)
   --max-queue <n>        queued requests before 503 (default 1024)
   --max-body-bytes <n>   largest request body before 413 (default 8388608)
   --azure-key <key>      require "Authorization: Bearer <key>" on /score (or $SWITCHYARD_AZURE_KEY)

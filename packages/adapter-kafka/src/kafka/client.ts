@@ -2,9 +2,9 @@
  * Building @platformatic/kafka clients from stream options, and the startup
  * checks (reachability, topic existence, topic creation) every client shares.
  */
-import { Admin, type BaseOptions } from "@platformatic/kafka";
+import { Admin, type BaseOptions, type Consumer } from "@platformatic/kafka";
 import { SwitchyardError } from "@switchyard/core/driver";
-import { kafkaErrorCode } from "./errors.js";
+import { isCoordinatorNotReady, kafkaErrorCode } from "./errors.js";
 import type { KafkaStreamOptions } from "./options.js";
 
 /** Connection options shared by the producer, consumers and admin client of one stream. */
@@ -50,6 +50,28 @@ export async function withDeadline<T>(
     return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** How long a join waits before asking a coordinator that was not ready again. */
+const JOIN_AGAIN_MS = 500;
+
+/**
+ * Joins the consumer's group. A broker that has just started answers
+ * NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS until it has loaded its
+ * groups, for longer than the client's own retries last; that is waited out
+ * for up to `connectTimeoutMs`, as a broker that does not answer would be.
+ */
+export async function joinGroup(consumer: Consumer, options: KafkaStreamOptions): Promise<void> {
+  const deadline = Date.now() + options.connectTimeoutMs;
+  for (;;) {
+    try {
+      await consumer.joinGroup({});
+      return;
+    } catch (err) {
+      if (!isCoordinatorNotReady(err) || Date.now() + JOIN_AGAIN_MS > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, JOIN_AGAIN_MS));
+    }
   }
 }
 

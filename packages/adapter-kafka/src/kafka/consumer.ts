@@ -6,7 +6,7 @@ import type {
   IncomingRecord,
   Position,
 } from "@switchyard/core/driver";
-import { baseOptions, partitionCount, withDeadline } from "./client.js";
+import { baseOptions, joinGroup, partitionCount, withDeadline } from "./client.js";
 import type { KafkaStreamOptions } from "./options.js";
 import { logBounds, startOffsets } from "./start.js";
 import { fetchOnce } from "./fetch.js";
@@ -51,7 +51,7 @@ export class KafkaConsumer implements ConsumerDriver {
         "metadata",
         options,
       );
-      await driver.consumer.joinGroup({});
+      await joinGroup(driver.consumer, options);
       driver.onJoin();
     } catch (err) {
       await driver.consumer.close().catch(() => undefined);

@@ -1,7 +1,13 @@
-import { MultipleErrors, NetworkError, ProtocolError, TimeoutError } from "@platformatic/kafka";
+import {
+  MultipleErrors,
+  NetworkError,
+  ProtocolError,
+  ResponseError,
+  TimeoutError,
+} from "@platformatic/kafka";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { describe, expect, it } from "vitest";
-import { kafkaErrorCode } from "./errors.js";
+import { isCoordinatorNotReady, kafkaErrorCode } from "./errors.js";
 
 describe("kafka error classification", () => {
   it("maps broker error ids, also inside per-request aggregates", () => {
@@ -24,5 +30,17 @@ describe("kafka error classification", () => {
     expect(kafkaErrorCode(new DOMException("stop", "AbortError"))).toBe("Canceled");
     expect(kafkaErrorCode("weird")).toBe("Unknown");
     expect(kafkaErrorCode(null)).toBe("Unknown");
+  });
+
+  it("tells a group coordinator that is still loading from other join failures", () => {
+    const JOIN_GROUP_API = 11;
+    const answer = (code: number) => new ResponseError(JOIN_GROUP_API, 9, { "/": [code, null] }, {});
+    // As a broker that has just started answers JoinGroup: not the coordinator yet, then loading.
+    const starting = new MultipleErrors("joinGroup failed 3 times.", [answer(16), answer(14), answer(14)]);
+    expect(isCoordinatorNotReady(starting)).toBe(true);
+    expect(kafkaErrorCode(starting)).toBe("Unavailable");
+    const refused = new MultipleErrors("joinGroup failed 2 times.", [answer(16), answer(30)]);
+    expect(isCoordinatorNotReady(refused)).toBe(false);
+    expect(isCoordinatorNotReady(new NetworkError("Connection closed"))).toBe(false);
   });
 });

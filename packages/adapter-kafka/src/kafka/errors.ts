@@ -33,7 +33,6 @@ const BY_KAFKA_ID: Record<string, ErrorCode> = {
   UNKNOWN_MEMBER_ID: "FailedPrecondition",
   FENCED_INSTANCE_ID: "FailedPrecondition",
   PRODUCER_FENCED: "FailedPrecondition",
-  INVALID_PRODUCER_EPOCH: "FailedPrecondition",
   TOPIC_AUTHORIZATION_FAILED: "PermissionDenied",
   GROUP_AUTHORIZATION_FAILED: "PermissionDenied",
   CLUSTER_AUTHORIZATION_FAILED: "PermissionDenied",
@@ -61,7 +60,13 @@ const BY_KAFKA_ID: Record<string, ErrorCode> = {
   FENCED_LEADER_EPOCH: "Unavailable",
   UNKNOWN_LEADER_EPOCH: "Unavailable",
   KAFKA_STORAGE_ERROR: "Unavailable",
-  OUT_OF_ORDER_SEQUENCE_NUMBER: "Internal",
+  // The idempotent producer's sequence numbers went out of step with the broker's (an answer lost
+  // to a broker restart, a request written in part, producer state the broker lost). The stream
+  // takes a new producer id before its next send, so trying again goes through.
+  OUT_OF_ORDER_SEQUENCE_NUMBER: "Unavailable",
+  DUPLICATE_SEQUENCE_NUMBER: "Unavailable",
+  UNKNOWN_PRODUCER_ID: "Unavailable",
+  INVALID_PRODUCER_EPOCH: "Unavailable",
   UNKNOWN_SERVER_ERROR: "Internal",
 };
 
@@ -133,6 +138,26 @@ export function kafkaErrorCode(err: unknown): ErrorCode {
   } catch {
     return "Unknown";
   }
+}
+
+/** Broker answers that mean the group coordinator is loading or moving, as just after a broker started. */
+const COORDINATOR_NOT_READY = new Set([
+  "COORDINATOR_LOAD_IN_PROGRESS",
+  "COORDINATOR_NOT_AVAILABLE",
+  "NOT_COORDINATOR",
+]);
+
+/** Whether every broker answer inside the error says the group coordinator is not ready yet. */
+export function isCoordinatorNotReady(err: unknown): boolean {
+  const answers: string[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    if (depth > 5 || typeof e !== "object" || e === null) return;
+    const { apiId, errors } = e as Shape;
+    if (typeof apiId === "string") answers.push(apiId);
+    if (Array.isArray(errors)) for (const inner of errors) walk(inner, depth + 1);
+  };
+  walk(err, 0);
+  return answers.length > 0 && answers.every((id) => COORDINATOR_NOT_READY.has(id));
 }
 
 /** Whether the error says the topic does not exist. */

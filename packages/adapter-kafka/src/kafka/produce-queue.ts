@@ -2,8 +2,9 @@ import type { MessageToProduce, Producer } from "@platformatic/kafka";
 import type { OutgoingRecord, SendResult } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { partitionCount } from "./client.js";
+import { withKafkaDetail } from "./error-detail.js";
 import type { KafkaStreamOptions } from "./options.js";
-import { partitionForKey, recordBytes, toMessage } from "./transform.js";
+import { partitionForKey, recordBytes, recordId, toMessage } from "./transform.js";
 
 interface Pending {
   records: OutgoingRecord[];
@@ -17,12 +18,22 @@ interface Pending {
  * when set). One at a time because the client's idempotent producer numbers a
  * partition's batches when the previous request is answered, so two requests in
  * flight would be refused as out of order; merging keeps throughput instead.
+ *
+ * After a failed request the producer takes a new producer id before it sends
+ * again: the broker may have written the request, or part of it, without the
+ * answer arriving (a broker restart, one partition refusing its share), and the
+ * client only advances a partition's sequence number on a full success. Left
+ * alone, every later send to that partition is refused as out of order — or,
+ * when it happens to be as long as the written batch, dropped as a duplicate.
+ * Core resends the failed records, so a new id costs at most duplicates.
  */
 export class ProduceQueue {
   private pending: Pending[] = [];
   private inflight = false;
   private timer: NodeJS.Timeout | undefined;
   private sticky = 0;
+  /** Set when a request failed: the idempotent producer's sequence numbers may no longer match the broker's. */
+  private sequencesInDoubt = false;
 
   constructor(
     private readonly producer: Producer,
@@ -82,7 +93,7 @@ export class ProduceQueue {
       let i = 0;
       for (const entry of entries) entry.settle(results.slice(i, (i += entry.records.length)));
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = withKafkaDetail(err);
       for (const entry of entries) entry.settle(undefined, error);
     } finally {
       this.inflight = false;
@@ -96,6 +107,7 @@ export class ProduceQueue {
    */
   private async produce(records: OutgoingRecord[]): Promise<SendResult[]> {
     const { topic, maxRecordBytes } = this.options;
+    if (this.sequencesInDoubt) await this.renewProducerId();
     const partitions = await partitionCount(this.producer, this.options);
     // Keyless records stick to one partition per request, as Kafka's sticky partitioner does.
     const keyless = this.sticky++ % partitions;
@@ -115,22 +127,39 @@ export class ProduceQueue {
         messages.push(toMessage(record, topic, partition));
         chunk.push(partition);
       }
-      const sent = await this.producer.send({
-        messages,
-        acks: this.options.acks,
-        compression: this.options.compression,
-      });
+      let sent: Awaited<ReturnType<Producer["send"]>>;
+      try {
+        sent = await this.producer.send({
+          messages,
+          acks: this.options.acks,
+          compression: this.options.compression,
+        });
+      } catch (err) {
+        this.sequencesInDoubt = true;
+        throw err;
+      }
       const next = new Map<number, number>();
       for (const o of sent.offsets ?? []) if (o.topic === topic) next.set(o.partition, Number(o.offset));
       for (const partition of chunk) {
         const offset = next.get(partition);
         // acks=0 gets no offsets back from the broker
-        results.push({ id: offset === undefined ? "" : String(offset), partition: String(partition) });
+        const id = offset === undefined ? "" : recordId(String(partition), String(offset));
+        results.push({ id, partition: String(partition) });
         if (offset !== undefined) next.set(partition, offset + 1);
       }
       start += messages.length;
     }
     return results;
+  }
+
+  /**
+   * Starts the idempotent producer afresh: a new producer id whose sequence
+   * numbers begin at zero on every partition, which the broker accepts whatever
+   * it wrote before. A producer that is not idempotent has nothing to renew.
+   */
+  private async renewProducerId(): Promise<void> {
+    if (this.producer.producerId !== undefined) await this.producer.initIdempotentProducer({});
+    this.sequencesInDoubt = false;
   }
 
   /** Waits for queued sends to finish (used by close). */

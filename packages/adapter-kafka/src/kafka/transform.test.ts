@@ -54,7 +54,9 @@ describe("kafka record translation", () => {
     const out: IncomingRecord[] = [];
     const next = appendRecords([batch(10, 0, [0, 1, 2]), batch(13, 0x20, [0])], 3, 11, out);
     expect(next).toBe(14);
-    expect(out.map((r) => r.id)).toEqual(["11", "12"]);
+    expect(out.map((r) => r.position.offset)).toEqual(["11", "12"]);
+    // Offsets repeat across partitions; ids do not.
+    expect(out.map((r) => r.id)).toEqual(["3:11", "3:12"]);
     expect(out[0]).toMatchObject({
       key: "k1",
       headers: { h: "x" },

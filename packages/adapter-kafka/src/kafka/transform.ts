@@ -42,6 +42,14 @@ export function toMessage(record: OutgoingRecord, topic: string, partition: numb
   return message;
 }
 
+/**
+ * A record's id in the whole topic: its partition and its offset there.
+ * Offsets alone repeat across partitions.
+ */
+export function recordId(partition: string, offset: string): string {
+  return `${partition}:${offset}`;
+}
+
 const M = 0x5bd1e995;
 
 /** Kafka's key hash: 32-bit MurmurHash2 with seed 0x9747b28c, as the Java client computes it. */
@@ -104,14 +112,14 @@ export function appendRecords(
           if (name !== null) headers[name.toString()] = value === null ? "" : value.toString();
         }
       }
-      const id = String(offset);
+      const at = String(offset);
       out.push({
         key: record.key === null ? undefined : record.key.toString(),
         value: record.value ?? EMPTY,
         headers,
         timestamp: appendTime ?? firstTimestamp + Number(record.timestampDelta),
-        id,
-        position: { partition: partitionId, offset: id },
+        id: recordId(partitionId, at),
+        position: { partition: partitionId, offset: at },
       });
     }
   }

@@ -62,6 +62,7 @@ export class RedisStateStore implements StateStoreDriver {
 
   async get(keys: string[], signal: AbortSignal): Promise<(StateEntry | undefined)[]> {
     signal.throwIfAborted();
+    this.#assertOpen();
     if (keys.length === 0) return [];
     const stored = await this.client.mgetBuffer(...keys.map((key) => this.#prefix + key));
     return stored.map((buffer, i) => {
@@ -73,6 +74,7 @@ export class RedisStateStore implements StateStoreDriver {
 
   async put(writes: StateWrite[], signal: AbortSignal): Promise<StateWriteResult[]> {
     signal.throwIfAborted();
+    this.#assertOpen();
     if (writes.length === 1) return [await this.#putOne(writes[0]!, ttlArg(writes[0]!.ttlMs))];
     // TTLs are checked for the whole batch before anything is sent.
     const ttls = writes.map((write) => ttlArg(write.ttlMs));
@@ -81,12 +83,14 @@ export class RedisStateStore implements StateStoreDriver {
 
   async delete(keys: string[], signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.#assertOpen();
     if (keys.length === 0) return;
     await this.client.del(...keys.map((key) => this.#prefix + key));
   }
 
   async increment(increments: StateIncrement[], signal: AbortSignal): Promise<number[]> {
     signal.throwIfAborted();
+    this.#assertOpen();
     if (increments.length === 0) return [];
     const keys: string[] = [];
     const args: string[] = [];
@@ -112,7 +116,14 @@ export class RedisStateStore implements StateStoreDriver {
 
   async probe(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.#assertOpen();
     await this.client.ping();
+  }
+
+  /** A call after close is the caller's mistake: FailedPrecondition, never retried (not ioredis's "Connection is closed"). */
+  #assertOpen(): void {
+    if (this.#closed !== undefined)
+      throw new SwitchyardError("FailedPrecondition", "the state store is closed");
   }
 
   close(): Promise<void> {

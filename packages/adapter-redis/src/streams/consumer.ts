@@ -114,7 +114,7 @@ export class RedisStreamConsumer implements ConsumerDriver {
   }
 
   #deliver(records: IncomingRecord[], max: number): IncomingRecord[] {
-    for (const record of records) this.#held.add(`${record.position.partition}/${record.id}`);
+    for (const record of records) this.#held.add(`${record.position.partition}/${record.position.offset}`);
     this.#backlog.push(...records);
     return this.#backlog.splice(0, Math.max(1, max));
   }
@@ -143,7 +143,8 @@ export class RedisStreamConsumer implements ConsumerDriver {
       this.#claimCursors.set(key, reply[0].toString("latin1"));
       for (const [id, fields] of reply[1]) {
         const record = recordOf(id.toString("latin1"), fields, partition);
-        if (record !== undefined && !this.#held.has(`${partition}/${record.id}`)) claimed.push(record);
+        if (record !== undefined && !this.#held.has(`${partition}/${record.position.offset}`))
+          claimed.push(record);
       }
     }
     return claimed;

@@ -15,7 +15,7 @@ import { redisErrorCode } from "../errors.js";
 import { RedisStreamConsumer } from "./consumer.js";
 import { streamSettings } from "./settings.js";
 import type { StreamSettings } from "./settings.js";
-import { entryFields, groupStartId, partitionOfKey, recordBytes } from "./transform.js";
+import { entryFields, groupStartId, partitionOfKey, recordBytes, recordId } from "./transform.js";
 
 /** Options of {@link RedisStream}. */
 export interface RedisStreamOptions {
@@ -67,6 +67,7 @@ export class RedisStream implements StreamDriver {
 
   async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
     signal.throwIfAborted();
+    this.#assertOpen();
     this.#checkSendable(records);
     const { keys, maxLen } = this.settings;
     const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
@@ -74,13 +75,13 @@ export class RedisStream implements StreamDriver {
       records.map(async (record) => {
         const partition = this.#partitionOf(record);
         const id = await this.client.xadd(keys[partition]!, ...trim, "*", ...entryFields(record));
-        return { id: id ?? "", partition: String(partition) };
+        return { id: id === null ? "" : recordId(String(partition), id), partition: String(partition) };
       }),
     );
   }
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
-    if (this.#closed !== undefined) throw new SwitchyardError("FailedPrecondition", "the stream is closed");
+    this.#assertOpen();
     const { keys } = this.settings;
     await Promise.all(
       keys.map(async (key, i) => {
@@ -119,6 +120,7 @@ export class RedisStream implements StreamDriver {
 
   async probe(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.#assertOpen();
     for (const key of this.settings.keys) {
       const type = await this.client.type(key);
       if (type !== "stream" && type !== "none") {
@@ -128,6 +130,11 @@ export class RedisStream implements StreamDriver {
         );
       }
     }
+  }
+
+  /** A call after close is the caller's mistake: FailedPrecondition, never retried (not ioredis's "Connection is closed"). */
+  #assertOpen(): void {
+    if (this.#closed !== undefined) throw new SwitchyardError("FailedPrecondition", "the stream is closed");
   }
 
   close(): Promise<void> {

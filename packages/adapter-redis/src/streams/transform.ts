@@ -46,7 +46,15 @@ export function recordOf(id: string, fields: Buffer[] | null, partition: string)
   }
   // Entries added by other tools carry no event time: their append time stands in.
   if (!Number.isFinite(timestamp)) timestamp = Number(id.slice(0, id.indexOf("-")));
-  return { key, value, headers, timestamp, id, position: { partition, offset: id } };
+  return { key, value, headers, timestamp, id: recordId(partition, id), position: { partition, offset: id } };
+}
+
+/**
+ * A record's id in the whole stream: its partition and its entry id there.
+ * Entry ids alone repeat across partitions (each is a Redis stream of its own).
+ */
+export function recordId(partition: string, entryId: string): string {
+  return `${partition}:${entryId}`;
 }
 
 /**

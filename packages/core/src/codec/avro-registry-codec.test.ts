@@ -118,6 +118,17 @@ describe("avro() with a schema registry", () => {
     expect(registry.lookups).toEqual([9, 9]);
   });
 
+  it("forgets the oldest of many made-up schema ids instead of remembering each one", async () => {
+    const consumer = avro(V1, { registry: new MemorySchemaRegistry() });
+    const framed = (id: number) =>
+      new Uint8Array([0, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff, 0]);
+    const made = Array.from({ length: 5000 }, (_, i) => framed(1000 + i));
+    for (let i = 0; i < made.length; i += 500) await consumer.prepare!(made.slice(i, i + 500));
+    expect(() => consumer.decode(made.at(-1)!)).toThrow(/schema id 5999 could not be fetched/);
+    // The first ids were dropped once 4096 failures were held: the codec no longer knows them at all.
+    expect(() => consumer.decode(made[0]!)).toThrow(/schema id 1000 is unknown to this codec/);
+  });
+
   it("rejects prepare when the registry is unavailable, and retries on the next call", async () => {
     const registry = new CountingRegistry();
     const producer = await producerOf(registry, V1);

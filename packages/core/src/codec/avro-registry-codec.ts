@@ -3,6 +3,9 @@ import { SwitchyardError, codeOf, isRetryable } from "../errors.js";
 import type { AvroResolver } from "./avro-type.js";
 import { avroType, readAvro, resolverFor, schemaText } from "./avro-type.js";
 import { AvroWriter } from "./avro-writer.js";
+import type { AvroScanner } from "./avro-scan.js";
+import { avroScanner } from "./avro-scan.js";
+import type { ResolvedLimits } from "./decode-limits.js";
 import type { Codec } from "./codec.js";
 import { invalidArgument, messageOf } from "./codec-error.js";
 import type { SchemaRegistry } from "./schema-registry.js";
@@ -10,8 +13,14 @@ import { WIRE_HEADER_LENGTH, isSchemaId, peekSchemaId, readSchemaId } from "./wi
 
 /** How records written with one schema id are read: directly, through a resolver, or not at all (and why). */
 type Reading =
-  | { readonly ok: true; readonly resolver: AvroResolver | undefined }
+  | { readonly ok: true; readonly resolver: AvroResolver | undefined; readonly scan: AvroScanner | undefined }
   | { readonly ok: false; readonly problem: string; readonly retry: boolean; readonly cause: unknown };
+
+/**
+ * How many ids that could not be read are remembered (oldest forgotten first),
+ * so that records naming made-up schema ids cannot grow the codec without bound.
+ */
+const MAX_FAILED_IDS = 4096;
 
 /**
  * Avro in the Confluent wire format. Writer schemas are fetched by id in
@@ -25,13 +34,22 @@ export class RegistryAvroCodec<T> implements Codec<T> {
   readonly #reader: Type;
   readonly #registry: SchemaRegistry;
   readonly #subject: string | undefined;
+  readonly #limits: ResolvedLimits;
   readonly #readings = new Map<number, Reading>();
+  /** The ids in `#readings` whose reading failed, oldest first. */
+  readonly #failedIds = new Set<number>();
   readonly #loading = new Map<number, Promise<void>>();
   #schemaId: number | undefined;
   #registering: Promise<number> | undefined;
   #registerError: unknown;
 
-  constructor(writer: Type, reader: Type, registry: SchemaRegistry, subject: string | undefined) {
+  constructor(
+    writer: Type,
+    reader: Type,
+    registry: SchemaRegistry,
+    subject: string | undefined,
+    limits: ResolvedLimits,
+  ) {
     if (subject !== undefined && (typeof subject !== "string" || subject === "")) {
       throw invalidArgument("avro", 'subject must be a non-empty string, e.g. "transactions-value"');
     }
@@ -39,6 +57,7 @@ export class RegistryAvroCodec<T> implements Codec<T> {
     this.#reader = reader;
     this.#registry = registry;
     this.#subject = subject;
+    this.#limits = limits;
     // Checked now so an incompatible pair fails at startup, not on the first record.
     resolverFor(reader, writer, "the codec's schema");
   }
@@ -84,7 +103,7 @@ export class RegistryAvroCodec<T> implements Codec<T> {
       );
     }
     if (!reading.ok) throw invalidArgument("avro", reading.problem, reading.cause);
-    return readAvro(this.#reader, reading.resolver, bytes, WIRE_HEADER_LENGTH) as T;
+    return readAvro(this.#reader, reading.resolver, reading.scan, bytes, WIRE_HEADER_LENGTH) as T;
   }
 
   async #load(id: number): Promise<void> {
@@ -93,21 +112,37 @@ export class RegistryAvroCodec<T> implements Codec<T> {
       text = await this.#registry.getById(id);
     } catch (err) {
       const problem = `schema id ${id} could not be fetched from the registry: ${messageOf(err)}`;
-      this.#readings.set(id, { ok: false, problem, retry: true, cause: err });
+      this.#failed(id, { ok: false, problem, retry: true, cause: err });
       // A missing id is the record's problem (decode reports it); anything else is the registry's, worth retrying.
       if (codeOf(err) === "NotFound") return;
       throw err;
     }
     try {
       const writer = avroType(text, `the schema with id ${id}`);
-      this.#readings.set(id, { ok: true, resolver: resolverFor(this.#reader, writer, `schema id ${id}`) });
-    } catch (err) {
+      this.#failedIds.delete(id);
       this.#readings.set(id, {
+        ok: true,
+        resolver: resolverFor(this.#reader, writer, `schema id ${id}`),
+        scan: avroScanner(writer, this.#limits),
+      });
+    } catch (err) {
+      this.#failed(id, {
         ok: false,
         problem: messageOf(err).replace(/^avro: /, ""),
         retry: false,
         cause: err,
       });
+    }
+  }
+
+  #failed(id: number, reading: Reading): void {
+    this.#readings.set(id, reading);
+    this.#failedIds.delete(id);
+    this.#failedIds.add(id);
+    if (this.#failedIds.size > MAX_FAILED_IDS) {
+      const oldest = this.#failedIds.values().next().value!;
+      this.#failedIds.delete(oldest);
+      this.#readings.delete(oldest);
     }
   }
 
@@ -119,6 +154,7 @@ export class RegistryAvroCodec<T> implements Codec<T> {
         this.#readings.set(id, {
           ok: true,
           resolver: resolverFor(this.#reader, this.#writer.type, `schema id ${id}`),
+          scan: avroScanner(this.#writer.type, this.#limits),
         });
         this.#schemaId = id;
         return id;

@@ -1,6 +1,7 @@
 import avsc from "avsc";
 import type { Type } from "avsc";
 import type { SwitchyardError } from "../errors.js";
+import type { AvroScanner } from "./avro-scan.js";
 import { invalidArgument, kindOf, messageOf } from "./codec-error.js";
 
 /**
@@ -53,13 +54,19 @@ export function resolverFor(reader: Type, writer: Type, writerName: string): Avr
   }
 }
 
-/** Reads one whole record from `bytes` at `start`; throws InvalidArgument for truncated, trailing or invalid bytes. */
+/**
+ * Reads one whole record from `bytes` at `start`, after `scan` (when given)
+ * has checked the bytes against the writer schema; throws InvalidArgument for
+ * truncated, trailing or invalid bytes.
+ */
 export function readAvro(
   reader: Type,
   resolver: AvroResolver | undefined,
+  scan: AvroScanner | undefined,
   bytes: Uint8Array,
   start: number,
 ): unknown {
+  if (scan !== undefined) scan(bytes, start);
   // avsc reads through Buffer methods; a view over the same memory costs no copy.
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let result: { value: unknown; offset: number };

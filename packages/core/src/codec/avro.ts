@@ -5,10 +5,18 @@ import type { AvroResolver, AvroSchema } from "./avro-type.js";
 import { avroType, readAvro, resolverFor } from "./avro-type.js";
 import { AvroWriter } from "./avro-writer.js";
 import { RegistryAvroCodec } from "./avro-registry-codec.js";
+import type { AvroScanner } from "./avro-scan.js";
+import { avroScanner } from "./avro-scan.js";
+import type { DecodeLimits, ResolvedLimits } from "./decode-limits.js";
+import { resolveLimits } from "./decode-limits.js";
 import type { SchemaRegistry } from "./schema-registry.js";
 
-/** Options of {@link avro}. */
-export interface AvroOptions {
+/**
+ * Options of {@link avro}. `maxItems` and `maxDepth` cap what one payload may
+ * hold (defaults 1,000,000 items and 100 levels); every payload is also checked
+ * against the bytes present before avsc allocates anything for it.
+ */
+export interface AvroOptions extends DecodeLimits {
   /**
    * The schema this application reads as. Records are decoded from the schema
    * they were written with into this one (fields added with a default are
@@ -40,8 +48,9 @@ export interface AvroOptions {
 export function avro<T>(schema: AvroSchema, options: AvroOptions = {}): Codec<T> {
   const writer = avroType(schema, "schema");
   const reader = options.readerSchema === undefined ? writer : avroType(options.readerSchema, "readerSchema");
+  const limits = resolveLimits("avro", options);
   if (options.registry !== undefined) {
-    return new RegistryAvroCodec<T>(writer, reader, options.registry, options.subject);
+    return new RegistryAvroCodec<T>(writer, reader, options.registry, options.subject, limits);
   }
   if (options.subject !== undefined) {
     throw invalidArgument(
@@ -49,7 +58,7 @@ export function avro<T>(schema: AvroSchema, options: AvroOptions = {}): Codec<T>
       `subject "${options.subject}" needs a registry — pass { registry } as well`,
     );
   }
-  return new AvroCodec<T>(writer, reader);
+  return new AvroCodec<T>(writer, reader, limits);
 }
 
 /** Plain Avro binary: every payload is written with one known schema. */
@@ -59,11 +68,13 @@ class AvroCodec<T> implements Codec<T> {
   readonly #writer: AvroWriter;
   readonly #reader: Type;
   readonly #resolver: AvroResolver | undefined;
+  readonly #scan: AvroScanner | undefined;
 
-  constructor(writer: Type, reader: Type) {
+  constructor(writer: Type, reader: Type, limits: ResolvedLimits) {
     this.#writer = new AvroWriter(writer);
     this.#reader = reader;
     this.#resolver = resolverFor(reader, writer, "the codec's schema");
+    this.#scan = avroScanner(writer, limits);
   }
 
   encode(value: T): Uint8Array {
@@ -71,6 +82,6 @@ class AvroCodec<T> implements Codec<T> {
   }
 
   decode(bytes: Uint8Array): T {
-    return readAvro(this.#reader, this.#resolver, bytes, 0) as T;
+    return readAvro(this.#reader, this.#resolver, this.#scan, bytes, 0) as T;
   }
 }

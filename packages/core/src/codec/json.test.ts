@@ -45,4 +45,41 @@ describe("json()", () => {
     loop.self = loop;
     expect(() => any.encode(loop)).toThrow(expect.objectContaining({ code: "InvalidArgument" }));
   });
+
+  describe("limits on hostile payloads", () => {
+    const text = (s: string) => new TextEncoder().encode(s);
+
+    it("refuses nesting deeper than maxDepth (default 100), before parsing", () => {
+      const deep = text("[".repeat(100_000) + "]".repeat(100_000));
+      expect(() => codec.decode(deep)).toThrow(
+        expect.objectContaining({
+          code: "InvalidArgument",
+          message: expect.stringContaining("deeper than 100 levels (maxDepth)"),
+        }),
+      );
+      expect(json({ maxDepth: 3 }).decode(text('{"a":[{"b":1}]}'))).toEqual({ a: [{ b: 1 }] });
+      expect(() => json({ maxDepth: 2 }).decode(text('{"a":[{"b":1}]}'))).toThrow(/maxDepth/);
+    });
+
+    it("does not count brackets inside strings", () => {
+      const value = { note: "[{".repeat(500) + '\\"]' };
+      expect(json().decode(text(JSON.stringify(value)))).toEqual(value);
+    });
+
+    it("refuses more array elements and object members than maxItems", () => {
+      const many = text(JSON.stringify({ xs: Array.from({ length: 200 }, () => 0) }));
+      expect(json({ maxItems: 201 }).decode(many)).toEqual({ xs: Array.from({ length: 200 }, () => 0) });
+      expect(() => json({ maxItems: 200 }).decode(many)).toThrow(
+        expect.objectContaining({
+          code: "InvalidArgument",
+          message: expect.stringContaining("more than 200 array elements and object members (maxItems)"),
+        }),
+      );
+      expect(json({ maxItems: 1 }).decode(text("[ ]"))).toEqual([]);
+    });
+
+    it("refuses limits that are not positive integers", () => {
+      expect(() => json({ maxDepth: 0 })).toThrow(/json: maxDepth must be a positive integer, got 0/);
+    });
+  });
 });

@@ -1,13 +1,28 @@
 import type { Codec } from "./codec.js";
 import { invalidArgument, kindOf, messageOf } from "./codec-error.js";
+import type { DecodeLimits, ResolvedLimits } from "./decode-limits.js";
+import { resolveLimits } from "./decode-limits.js";
+import { checkJsonLimits } from "./json-scan.js";
 
 const encoder = new TextEncoder();
 // `fatal` so that bytes which are not UTF-8 are refused instead of becoming U+FFFD silently.
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-const JSON_CODEC: Codec<unknown> = {
-  name: "json",
-  contentType: "application/json",
+/**
+ * Options of {@link json}: caps on what one payload may hold, checked before
+ * it is parsed (defaults 1,000,000 array elements and object members, 100
+ * levels of arrays and objects).
+ */
+export type JsonOptions = DecodeLimits;
+
+class JsonCodec implements Codec<unknown> {
+  readonly name = "json";
+  readonly contentType = "application/json";
+  readonly #limits: ResolvedLimits;
+
+  constructor(limits: ResolvedLimits) {
+    this.#limits = limits;
+  }
 
   encode(value: unknown): Uint8Array {
     let text: string | undefined;
@@ -23,9 +38,10 @@ const JSON_CODEC: Codec<unknown> = {
       );
     }
     return encoder.encode(text);
-  },
+  }
 
   decode(bytes: Uint8Array): unknown {
+    checkJsonLimits(bytes, this.#limits);
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -37,13 +53,17 @@ const JSON_CODEC: Codec<unknown> = {
     } catch (err) {
       throw invalidArgument("json", `payload is not valid JSON: ${messageOf(err)}`, err);
     }
-  },
-};
+  }
+}
+
+const DEFAULT_JSON = new JsonCodec(resolveLimits("json", {}));
 
 /**
  * A codec for UTF-8 JSON (`application/json`). `decode` trusts the shape of
- * the parsed value to be `T`; it refuses bytes that are not UTF-8 or not JSON.
+ * the parsed value to be `T`; it refuses bytes that are not UTF-8 or not JSON,
+ * and payloads over the limits of `options`.
  */
-export function json<T = unknown>(): Codec<T> {
-  return JSON_CODEC as Codec<T>;
+export function json<T = unknown>(options?: JsonOptions): Codec<T> {
+  const codec = options === undefined ? DEFAULT_JSON : new JsonCodec(resolveLimits("json", options));
+  return codec as Codec<T>;
 }

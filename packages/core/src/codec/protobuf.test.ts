@@ -59,4 +59,66 @@ describe("protobuf()", () => {
     const decoded = codec.decode(codec.encode({ id: "o-3", total: 0, lines: [] }));
     expect({ ...decoded }).toEqual({ id: "o-3", total: 0, lines: [], paid: false });
   });
+
+  describe("limits on hostile payloads", () => {
+    const tree = protobufjs
+      .parse(
+        `
+      syntax = "proto3";
+      message Node { Node next = 1; repeated int32 xs = 2; map<string, Node> children = 3; }
+    `,
+      )
+      .root.lookupType("Node");
+
+    /** `levels` messages, each the `next` of the one before. */
+    function nested(levels: number): Uint8Array {
+      let bytes = new Uint8Array(0);
+      for (let i = 1; i < levels; i++) bytes = Uint8Array.from([0x0a, ...varint(bytes.length), ...bytes]);
+      return bytes;
+    }
+
+    it("refuses nesting deeper than maxDepth (default 100)", () => {
+      const deep = nested(150);
+      expect(() => protobuf(tree).decode(deep)).toThrow(
+        expect.objectContaining({
+          code: "InvalidArgument",
+          message: expect.stringContaining("nests deeper than 100 levels (maxDepth)"),
+        }),
+      );
+      expect(() => protobuf(tree, { maxDepth: 20 }).decode(nested(21))).toThrow(/maxDepth/);
+      expect(protobuf<{ next?: unknown }>(tree, { maxDepth: 20 }).decode(nested(20)).next).toBeDefined();
+    });
+
+    it("refuses more repeated items and map entries than maxItems, packed or not", () => {
+      const codec = protobuf<{ xs: number[] }>(tree, { maxItems: 100 });
+      const packed = tree.encode({ xs: Array.from({ length: 101 }, (_, i) => i) }).finish();
+      expect(() => codec.decode(packed)).toThrow(/more than 100 repeated items and map entries \(maxItems\)/);
+      const unpacked = Uint8Array.from(Array.from({ length: 101 }, () => [0x10, 0x01]).flat());
+      expect(() => codec.decode(unpacked)).toThrow(/maxItems/);
+      const entries = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, {}]));
+      expect(() => codec.decode(tree.encode({ children: entries }).finish())).toThrow(/maxItems/);
+      const fewer = tree.encode({ xs: Array.from({ length: 100 }, (_, i) => i) }).finish();
+      expect(codec.decode(fewer).xs).toHaveLength(100);
+    });
+
+    it("refuses a length prefix longer than the bytes left", () => {
+      const huge = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x07, ...new Uint8Array(300)]);
+      expect(() => protobuf(tree).decode(huge)).toThrow(
+        expect.objectContaining({
+          code: "InvalidArgument",
+          message: expect.stringContaining("2147483647 bytes"),
+        }),
+      );
+    });
+  });
 });
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}

@@ -2,9 +2,17 @@ import protobufjs from "protobufjs";
 import type { IConversionOptions, Type, Writer } from "protobufjs";
 import type { Codec } from "./codec.js";
 import { invalidArgument, messageOf } from "./codec-error.js";
+import type { DecodeLimits } from "./decode-limits.js";
+import { resolveLimits } from "./decode-limits.js";
+import type { ProtobufScanner } from "./protobuf-scan.js";
+import { protobufScanner } from "./protobuf-scan.js";
 
-/** Options of {@link protobuf}. */
-export interface ProtobufOptions {
+/**
+ * Options of {@link protobuf}. `maxItems` and `maxDepth` cap what one payload
+ * may hold (defaults 1,000,000 repeated items and map entries, 100 levels of
+ * nested messages; protobufjs refuses more than 100 levels whatever the option).
+ */
+export interface ProtobufOptions extends DecodeLimits {
   /**
    * When set, `decode` returns a plain object converted with these protobufjs
    * options (e.g. `{ defaults: true, longs: String, enums: String }`), which
@@ -20,7 +28,8 @@ export interface ProtobufOptions {
  * the type before encoding.
  */
 export function protobuf<T>(type: Type, options: ProtobufOptions = {}): Codec<T> {
-  return new ProtobufCodec<T>(type, options.toObject);
+  const limits = resolveLimits("protobuf", options);
+  return new ProtobufCodec<T>(type, options.toObject, protobufScanner(type, limits));
 }
 
 class ProtobufCodec<T> implements Codec<T> {
@@ -29,13 +38,15 @@ class ProtobufCodec<T> implements Codec<T> {
   readonly #type: Type;
   readonly #messageName: string;
   readonly #toObject: IConversionOptions | undefined;
+  readonly #scan: ProtobufScanner;
   // Reused across records (reset after each) so that a record does not pay for a new Writer.
   #writer: Writer = protobufjs.Writer.create();
 
-  constructor(type: Type, toObject: IConversionOptions | undefined) {
+  constructor(type: Type, toObject: IConversionOptions | undefined, scan: ProtobufScanner) {
     this.#type = type;
     this.#messageName = type.fullName.replace(/^\./, "");
     this.#toObject = toObject;
+    this.#scan = scan;
   }
 
   encode(value: T): Uint8Array {
@@ -60,6 +71,7 @@ class ProtobufCodec<T> implements Codec<T> {
 
   decode(bytes: Uint8Array): T {
     try {
+      this.#scan(bytes);
       const message = this.#type.decode(bytes);
       return (this.#toObject === undefined ? message : this.#type.toObject(message, this.#toObject)) as T;
     } catch (err) {

@@ -21,8 +21,10 @@ export interface DriverContext {
   /** Directory relative paths in URLs resolve against (the config file's directory). */
   baseDir: string;
   /**
-   * An SDK client the user injected for this resource (`clients` in the config),
-   * which the driver must use instead of building its own.
+   * An SDK client the user injected for this resource, by giving the resource
+   * as `{ url, client }` instead of a URL string. The driver must use it instead
+   * of building its own, must not close it, and should refuse (InvalidArgument,
+   * naming the expected class) a client of the wrong type.
    */
   client?: unknown;
 }

@@ -28,6 +28,7 @@ export function functionModel<I, O>(
 class FunctionModel implements ModelDriver {
   readonly capabilities: ModelCapabilities;
   private readonly fn: (inputs: unknown[]) => unknown[] | Promise<unknown[]>;
+  private closed = false;
 
   constructor(fn: (inputs: unknown[]) => unknown[] | Promise<unknown[]>, maxBatch: number) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
@@ -42,6 +43,7 @@ class FunctionModel implements ModelDriver {
 
   async predict(inputs: unknown[], signal: AbortSignal): Promise<unknown[]> {
     signal.throwIfAborted();
+    if (this.closed) throw new SwitchyardError("FailedPrecondition", "functionModel: the model is closed");
     if (inputs.length > this.capabilities.maxBatch) {
       throw new SwitchyardError(
         "InvalidArgument",
@@ -67,5 +69,7 @@ class FunctionModel implements ModelDriver {
     return undefined;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+  }
 }

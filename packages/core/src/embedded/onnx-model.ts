@@ -76,6 +76,7 @@ export class OnnxModel implements ModelDriver {
 
   async predict(inputs: unknown[], signal: AbortSignal): Promise<unknown[]> {
     signal.throwIfAborted();
+    this.assertOpen();
     const rows = inputs.length;
     if (rows === 0) return [];
     if (rows > this.capabilities.maxBatch) {
@@ -113,14 +114,19 @@ export class OnnxModel implements ModelDriver {
 
   async probe(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    if (this.released !== undefined)
-      throw new SwitchyardError("Unavailable", `ONNX model ${this.path} is closed`);
+    this.assertOpen();
   }
 
   /** Releases the session. Idempotent. */
   close(): Promise<void> {
     this.released ??= this.session.release();
     return this.released;
+  }
+
+  /** A call after close is the caller's mistake, not an outage: FailedPrecondition, never retried. */
+  private assertOpen(): void {
+    if (this.released !== undefined)
+      throw new SwitchyardError("FailedPrecondition", `ONNX model ${this.path} is closed`);
   }
 
   private unpack(tensor: Tensor, rows: number): unknown[] {

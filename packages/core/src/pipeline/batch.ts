@@ -8,8 +8,12 @@ export interface Item extends RecordMeta {
   value: unknown;
   /** The source record. */
   readonly rec: Received<unknown>;
-  /** Attempts made at the step it failed in. */
+  /** Attempts made at the step it last failed in (0 until it fails). */
   attempts: number;
+  /** The step it last failed in; -1 until it fails. */
+  failedAt: number;
+  /** The step it runs next: 0 for a new record; where it stopped for one retried or held back. */
+  step: number;
 }
 
 /** A record that failed in a step, to be retried from that step or dead-lettered. */
@@ -34,7 +38,9 @@ export function itemsOf(records: readonly Received<unknown>[], partition: string
       timestamp: rec.timestamp,
       partition,
       rec,
-      attempts: 1,
+      attempts: 0,
+      failedAt: -1,
+      step: 0,
     };
   }
   return items;

@@ -1,36 +1,32 @@
-import { SwitchyardError, codeOf, isRetryable } from "../errors.js";
-import type { OutgoingRecord } from "../driver/index.js";
-import type { Stream } from "../resources/stream.js";
+import { codeOf, isRetryable } from "../errors.js";
 import type { PartitionBatch, Settleable } from "../resources/received.js";
 import { backoffDelay, sleep } from "../retry.js";
-import type { RetryPolicy } from "../retry.js";
 import type { Step } from "./builder.js";
 import { itemsOf } from "./batch.js";
-import type { Item, StepFailure } from "./batch.js";
-import { deadLetterRecord } from "./dead-letter.js";
+import type { Item } from "./batch.js";
+import { KeyHolds } from "./key-holds.js";
 import type { RunResources } from "./resources.js";
-import type { StatsCollector } from "./stats.js";
+import { SinkWriter, errorText } from "./sink-writer.js";
+import type { Dead, SinkWriterSetup } from "./sink-writer.js";
 import { runSteps } from "./steps.js";
 import type { SinkWrite } from "./steps.js";
-import type { Telemetry } from "./telemetry.js";
+import { WarningLimiter } from "./warnings.js";
 
 /** What the processor needs to know about its run. */
-export interface ProcessorSetup {
-  pipeline: string;
-  source: string;
+export interface ProcessorSetup extends SinkWriterSetup {
   steps: readonly Step[];
   resources: RunResources;
-  deadLetters: Stream<unknown>;
-  retry: RetryPolicy;
-  stats: StatsCollector;
-  telemetry: Telemetry;
   /** Aborted when in-flight work must be abandoned (a second signal, or the drain timed out). */
   hardStop: AbortSignal;
   /** Reports errors that do not stop the run (e.g. a sink retrying). */
   warn: (message: string) => void;
+  /** Takes settled records: done ones to acknowledge, abandoned ones to leave for redelivery. */
+  settle: (outcome: BatchOutcome) => void;
+  /** Reports an unexpected error; the run stops with it. */
+  fail: (error: unknown) => void;
 }
 
-/** The outcome of one batch: settle these records as done, or leave them for redelivery. */
+/** Records settled together: acknowledge these as done, or leave those for redelivery. */
 export interface BatchOutcome {
   /** Records every sink (or the dead-letter stream) acknowledged. */
   done: Settleable[];
@@ -38,175 +34,206 @@ export interface BatchOutcome {
   abandoned: Settleable[];
 }
 
-/**
- * Processes partition batches: steps with per-record retries, then sink writes
- * with retries that hold the checkpoint, then dead letters for what cannot be
- * processed. `process` resolves in two phases so that a partition's next batch
- * can run its steps while this one's sinks are still writing.
- */
-export class BatchProcessor {
-  constructor(private readonly setup: ProcessorSetup) {}
-
-  /** Runs the steps of a batch; resolves with the promise of its completion once the steps are done. */
-  async process(batch: PartitionBatch<unknown>): Promise<{ completion: Promise<BatchOutcome> }> {
-    const { setup } = this;
-    const span = setup.telemetry.startBatch(
-      batch.partition,
-      batch.records.length + batch.undecodable.length,
-      batch.records[0]?.headers,
-    );
-    const writes: SinkWrite[] = [];
-    const dead: { item: Settleable; stage: string; error: unknown; attempts: number }[] = [];
-    for (const u of batch.undecodable) dead.push({ item: u, stage: "decode", error: u.error, attempts: 1 });
-
-    let failures: StepFailure[];
-    try {
-      const first = await runSteps(
-        setup.steps,
-        0,
-        itemsOf(batch.records, batch.partition),
-        setup.resources,
-        span.traceparent,
-      );
-      writes.push(...first.writes);
-      failures = first.failures;
-      while (failures.length > 0) {
-        // A step canceled by a hard stop did not fail: its batch is abandoned and redelivered, never dead-lettered.
-        if (setup.hardStop.aborted || failures.some((f) => codeOf(f.error) === "Canceled")) {
-          throw new SwitchyardError("Canceled", "batch abandoned on a hard stop");
-        }
-        const retry: StepFailure[] = [];
-        for (const f of failures) {
-          if (f.item.attempts >= setup.retry.maxAttempts || !isRetryable(codeOf(f.error))) {
-            dead.push({
-              item: f.item.rec,
-              stage: stageName(setup.steps, f.step),
-              error: f.error,
-              attempts: f.item.attempts,
-            });
-          } else {
-            retry.push(f);
-          }
-        }
-        if (retry.length === 0) break;
-        await sleep(backoffDelay(setup.retry, retry[0]!.item.attempts), setup.hardStop);
-        failures = [];
-        for (const [step, items] of groupByStep(retry)) {
-          for (const item of items) item.attempts++;
-          const again = await runSteps(setup.steps, step, items, setup.resources, span.traceparent);
-          writes.push(...again.writes);
-          failures.push(...again.failures);
-        }
-      }
-    } catch (err) {
-      // Only a hard stop (abandoning in-flight work) interrupts the steps themselves.
-      span.end(err);
-      const all: Settleable[] = [...batch.records, ...batch.undecodable];
-      return { completion: Promise.resolve({ done: [], abandoned: all }) };
-    }
-
-    const completion = this.complete(batch, writes, dead).then(
-      (outcome) => {
-        span.end();
-        return outcome;
-      },
-      (err: unknown) => {
-        span.end(err);
-        throw err;
-      },
-    );
-    return { completion };
-  }
-
-  private async complete(
-    batch: PartitionBatch<unknown>,
-    writes: SinkWrite[],
-    dead: { item: Settleable; stage: string; error: unknown; attempts: number }[],
-  ): Promise<BatchOutcome> {
-    const results = await Promise.all(writes.map((w) => this.write(w)));
-    const failedWrites = new Set<Settleable>();
-    for (let i = 0; i < writes.length; i++) {
-      const r = results[i]!;
-      if (r === "abandoned") return this.abandonAll(batch);
-      if (r !== "ok") {
-        for (const item of writes[i]!.items) {
-          if (failedWrites.has(item.rec)) continue;
-          failedWrites.add(item.rec);
-          dead.push({ item: item.rec, stage: writes[i]!.stage, error: r.error, attempts: r.attempts });
-        }
-      }
-    }
-    if (dead.length > 0 && !(await this.deadLetter(dead))) return this.abandonAll(batch);
-    const done: Settleable[] = [...batch.records, ...batch.undecodable];
-    return { done, abandoned: [] };
-  }
-
-  /** Performs a sink write; retries retryable errors until the hard stop, holding the checkpoint meanwhile. */
-  private async write(w: SinkWrite): Promise<"ok" | "abandoned" | { error: unknown; attempts: number }> {
-    const { setup } = this;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await w.perform(setup.hardStop);
-        return "ok";
-      } catch (error) {
-        if (setup.hardStop.aborted) return "abandoned";
-        if (!isRetryable(codeOf(error))) return { error, attempts: attempt };
-        setup.warn(`${w.stage}: ${errorText(error)} — retrying (attempt ${attempt + 1})`);
-        try {
-          await sleep(backoffDelay(setup.retry, Math.min(attempt, 12)), setup.hardStop);
-        } catch {
-          return "abandoned";
-        }
-      }
-    }
-  }
-
-  /** Sends records to the dead-letter stream with their original bytes; retries until the hard stop. */
-  private async deadLetter(
-    dead: { item: Settleable; stage: string; error: unknown; attempts: number }[],
-  ): Promise<boolean> {
-    const { setup } = this;
-    const records: OutgoingRecord[] = dead.map((d) =>
-      deadLetterRecord(d.item.raw, setup.source, setup.pipeline, d),
-    );
-    const result = await this.write({
-      stage: `dead-letter:${setup.deadLetters.name}`,
-      items: [],
-      perform: (signal) => setup.deadLetters.publishRaw(records, signal),
-    });
-    if (result === "ok") {
-      setup.stats.deadLetters += records.length;
-      setup.telemetry.recordDeadLetters(records.length);
-      return true;
-    }
-    if (result !== "abandoned") {
-      setup.warn(
-        `dead-letter stream "${setup.deadLetters.name}" refused ${records.length} records: ${errorText(result.error)} — they stay uncommitted and are redelivered after a restart`,
-      );
-    }
-    return false;
-  }
-
-  private abandonAll(batch: PartitionBatch<unknown>): BatchOutcome {
-    return { done: [], abandoned: [...batch.records, ...batch.undecodable] };
-  }
+/** One partition's work: its held keys, and the tail of its passes (which run one at a time, in order). */
+interface Lane {
+  partition: string;
+  holds: KeyHolds;
+  tail: Promise<void>;
 }
 
-function groupByStep(failures: StepFailure[]): Map<number, Item[]> {
-  const groups = new Map<number, Item[]>();
-  for (const f of failures) {
-    const list = groups.get(f.step);
-    if (list === undefined) groups.set(f.step, [f.item]);
-    else list.push(f.item);
+/**
+ * Processes partition batches in passes over the steps. A record whose step
+ * throws is retried from that step with backoff, and holds back the later
+ * records of its key until it is written or dead-lettered; the rest of the
+ * partition goes on. Passes of a partition run one at a time, in order, so
+ * sink writes are issued in stream order per key; the writes complete
+ * asynchronously, retrying while holding the checkpoint.
+ */
+export class BatchProcessor {
+  private readonly lanes = new Map<string, Lane>();
+  private pending = 0;
+  private stepRetries = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly writer: SinkWriter;
+  /** Step retries are reported at most once per stage every few seconds. */
+  private readonly stepWarnings = new WarningLimiter(5000);
+
+  constructor(private readonly setup: ProcessorSetup) {
+    this.writer = new SinkWriter(setup);
   }
-  return new Map([...groups.entries()].sort((a, b) => a[0] - b[0]));
+
+  /** Records handed in and not yet settled. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
+  /** Records waiting on a retry: of a step, of a sink write, or of an earlier record of their key. */
+  get retrying(): number {
+    let held = 0;
+    for (const lane of this.lanes.values()) held += lane.holds.waiting;
+    return this.stepRetries + this.writer.retrying + held;
+  }
+
+  /** Runs the steps of a batch after its partition's earlier passes; resolves once they are done (the writes go on). */
+  process(batch: PartitionBatch<unknown>): Promise<void> {
+    let lane = this.lanes.get(batch.partition);
+    if (lane === undefined) {
+      lane = { partition: batch.partition, holds: new KeyHolds(), tail: Promise.resolve() };
+      this.lanes.set(batch.partition, lane);
+    }
+    this.pending += batch.records.length + batch.undecodable.length;
+    const dead: Dead[] = batch.undecodable.map((u) => ({
+      settle: u,
+      stage: "decode",
+      error: u.error,
+      attempts: 1,
+    }));
+    return this.enqueue(lane, () => this.pass(lane, itemsOf(batch.records, batch.partition), dead));
+  }
+
+  /** Resolves once every record handed in is settled. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private enqueue(lane: Lane, task: () => Promise<void>): Promise<void> {
+    const next = lane.tail.then(task);
+    lane.tail = next.catch((err: unknown) => this.setup.fail(err));
+    return next;
+  }
+
+  /** One pass over the steps; the sink writes are issued before it returns and complete afterwards. */
+  private async pass(lane: Lane, items: Item[], dead: Dead[]): Promise<void> {
+    const { setup } = this;
+    if (setup.hardStop.aborted) {
+      this.abandon(lane, items, dead);
+      return;
+    }
+    const span = setup.telemetry.startBatch(lane.partition, items.length + dead.length, items[0]?.headers);
+    let outcome;
+    try {
+      outcome = await runSteps(setup.steps, items, setup.resources, span.traceparent, lane.holds);
+    } catch (err) {
+      span.end(err);
+      this.abandon(lane, items, dead);
+      throw err;
+    }
+    const retry: Item[] = [];
+    const canceled: Item[] = [];
+    for (const f of outcome.failures) {
+      // A step canceled by a hard stop did not fail: the record is redelivered, never dead-lettered.
+      if (setup.hardStop.aborted || codeOf(f.error) === "Canceled") canceled.push(f.item);
+      else if (f.item.attempts >= setup.retry.maxAttempts || !isRetryable(codeOf(f.error))) {
+        const stage = stageName(setup.steps, f.step);
+        dead.push({ settle: f.item.rec, item: f.item, stage, error: f.error, attempts: f.item.attempts });
+      } else {
+        f.item.step = f.step;
+        retry.push(f.item);
+        const stage = stageName(setup.steps, f.step);
+        this.stepWarnings.report(stage, (more) =>
+          setup.warn(
+            `${stage}: ${errorText(f.error)} — retrying (attempt ${f.item.attempts + 1} of ${setup.retry.maxAttempts})${more}`,
+          ),
+        );
+      }
+    }
+    if (canceled.length > 0) this.abandon(lane, canceled, []);
+    if (retry.length > 0) this.scheduleRetry(lane, retry);
+    const completion = this.complete(lane, outcome.writes, outcome.finished, dead);
+    completion.then(
+      () => span.end(),
+      (err: unknown) => {
+        span.end(err);
+        setup.fail(err);
+      },
+    );
+  }
+
+  /** Runs `items` again from the step they failed in, after a backoff. */
+  private scheduleRetry(lane: Lane, items: Item[]): void {
+    this.stepRetries += items.length;
+    const delay = backoffDelay(this.setup.retry, items[0]!.attempts);
+    sleep(delay, this.setup.hardStop).then(
+      () => {
+        this.stepRetries -= items.length;
+        void this.enqueue(lane, () => this.pass(lane, items, [])).catch(() => undefined);
+      },
+      () => {
+        this.stepRetries -= items.length;
+        this.abandon(lane, items, []);
+      },
+    );
+  }
+
+  /** Waits for the writes of a pass, dead-letters what failed, settles the records and releases held keys. */
+  private async complete(lane: Lane, writes: SinkWrite[], finished: Item[], dead: Dead[]): Promise<void> {
+    const results = await Promise.all(writes.map((w) => this.writer.write(w)));
+    if (results.includes("abandoned")) {
+      this.abandon(lane, finished, dead);
+      return;
+    }
+    const failed = new Set<Item>();
+    for (let i = 0; i < writes.length; i++) {
+      const r = results[i]!;
+      if (r === "ok" || r === "abandoned") continue;
+      for (const item of writes[i]!.items) {
+        if (failed.has(item)) continue;
+        failed.add(item);
+        dead.push({ settle: item.rec, item, stage: writes[i]!.stage, error: r.error, attempts: r.attempts });
+      }
+    }
+    const done = failed.size === 0 ? finished : finished.filter((item) => !failed.has(item));
+    if (dead.length > 0 && !(await this.writer.deadLetter(dead))) {
+      this.abandon(lane, [], dead);
+      this.settle(lane, done, []);
+      return;
+    }
+    this.settle(lane, done, dead);
+  }
+
+  /** Acknowledges done and dead-lettered records; a record that held its key back releases it. */
+  private settle(lane: Lane, done: Item[], dead: Dead[]): void {
+    const records: Settleable[] = done.map((item) => item.rec);
+    for (const d of dead) records.push(d.settle);
+    this.finish({ done: records, abandoned: [] }, records.length);
+    for (const item of done) this.releaseAfter(lane, item);
+    for (const d of dead) if (d.item !== undefined) this.releaseAfter(lane, d.item);
+  }
+
+  private releaseAfter(lane: Lane, item: Item): void {
+    if (!lane.holds.isBlocker(item)) return;
+    void this.enqueue(lane, () => this.pass(lane, lane.holds.release(item), [])).catch(() => undefined);
+  }
+
+  /** Leaves records for redelivery, with every record held back behind them. */
+  private abandon(lane: Lane, items: Item[], dead: Dead[]): void {
+    const records: Settleable[] = dead.map((d) => d.settle);
+    const queue = [...items, ...dead.flatMap((d) => (d.item === undefined ? [] : [d.item]))];
+    for (let i = 0; i < queue.length; i++) {
+      const item = queue[i]!;
+      if (i < items.length) records.push(item.rec);
+      for (const held of lane.holds.release(item)) {
+        records.push(held.rec);
+        queue.push(held);
+      }
+    }
+    this.finish({ done: [], abandoned: records }, records.length);
+  }
+
+  private finish(outcome: BatchOutcome, count: number): void {
+    if (count === 0) return;
+    this.setup.settle(outcome);
+    this.pending -= count;
+    if (this.pending === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
 }
 
 function stageName(steps: readonly Step[], index: number): string {
   const step = steps[index];
   return step === undefined ? `step#${index}` : `${step.kind}#${index}`;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof SwitchyardError ? `${err.code}: ${err.message}` : String(err);
 }

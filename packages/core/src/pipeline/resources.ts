@@ -7,6 +7,8 @@ import { StateStore } from "../resources/state-store.js";
 import { Stream } from "../resources/stream.js";
 import { TimeSeriesSink } from "../resources/time-series-sink.js";
 import type { PipelineContext } from "./context.js";
+import { openAndProbe } from "./startup.js";
+import type { Wanted } from "./startup.js";
 
 /**
  * Where the runtime gets drivers from: the profile's resources by kind and name.
@@ -38,38 +40,52 @@ export class RunResources implements PipelineContext {
     readonly signal: AbortSignal,
   ) {}
 
-  /** Opens every resource of the profile plus `required` (which must exist), with per-model options. */
+  /**
+   * Opens every resource of the profile plus `required` (which must exist),
+   * with per-model options: all at once, each probed when its driver can, within
+   * `timeoutMs` — so an unreachable resource stops startup instead of stalling
+   * the run.
+   */
   async openAll(
     required: { kind: ResourceKind; name: string }[],
     modelOptions: Map<string, Partial<ModelEndpointOptions<unknown, unknown>>>,
+    timeoutMs: number,
+    warn: (message: string) => void,
   ): Promise<void> {
-    const wanted = new Map<string, { kind: ResourceKind; name: string }>();
+    const wanted = new Map<string, Wanted>();
     for (const kind of ["stream", "state", "model", "timeseries"] as const) {
       for (const name of this.source.names(kind)) wanted.set(`${kind}/${name}`, { kind, name });
     }
     for (const r of required) wanted.set(`${r.kind}/${r.name}`, r);
-    for (const { kind, name } of wanted.values()) {
+    for (const [name, options] of modelOptions) {
+      const model = wanted.get(`model/${name}`);
+      if (model !== undefined && options.fallback !== undefined)
+        model.degraded = (error) => warn(`${error.message}; its fallback answers until it does`);
+    }
+    const list = [...wanted.values()];
+    const drivers = await openAndProbe(this.source, list, timeoutMs);
+    for (let i = 0; i < list.length; i++) {
+      const { kind, name } = list[i]!;
+      const driver = drivers[i]!;
       switch (kind) {
-        case "stream": {
-          const driver = await this.source.open("stream", name);
-          this.streamDrivers.set(name, driver);
-          this.streams.set(name, new Stream(driver, { name }));
+        case "stream":
+          this.streamDrivers.set(name, driver as DriverByKind["stream"]);
+          this.streams.set(name, new Stream(driver as DriverByKind["stream"], { name }));
           break;
-        }
         case "state":
-          this.states.set(name, new StateStore(await this.source.open("state", name), { name }));
+          this.states.set(name, new StateStore(driver as DriverByKind["state"], { name }));
           break;
         case "model":
           this.models.set(
             name,
-            new ModelEndpoint(await this.source.open("model", name), { name, ...modelOptions.get(name) }),
+            new ModelEndpoint(driver as DriverByKind["model"], { name, ...modelOptions.get(name) }),
           );
           break;
         case "timeseries":
           // Batches are already batched: coalesce the writes of one event-loop turn instead of waiting out an interval.
           this.sinks.set(
             name,
-            new TimeSeriesSink(await this.source.open("timeseries", name), { name, flushIntervalMs: 0 }),
+            new TimeSeriesSink(driver as DriverByKind["timeseries"], { name, flushIntervalMs: 0 }),
           );
           break;
       }

@@ -4,8 +4,9 @@ import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
 import type { Subscription } from "../resources/subscription.js";
 import { retryPolicy } from "../retry.js";
 import type { Pipeline, PipelineOptions } from "./builder.js";
+import { DeadLetterWatch } from "./dead-letter-watch.js";
 import { BatchProcessor } from "./processor.js";
-import type { BatchOutcome } from "./processor.js";
+import { CLOSE_TIMEOUT_MS, drain, onSignals, within } from "./stopping.js";
 import { RunResources } from "./resources.js";
 import type { ResourceSource } from "./resources.js";
 import { StatsCollector, formatStats } from "./stats.js";
@@ -25,8 +26,14 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** This instance's name in the consumer group. */
   consumerName?: string;
-  /** How long a graceful stop may wait for in-flight batches before abandoning them, ms. Default 30000. */
+  /** How long a graceful stop may wait for in-flight batches before abandoning them, ms. Default 30000. A stop always ends within this plus about 7 s, whatever the back ends do. */
   drainTimeoutMs?: number;
+  /** How long opening and probing every resource at startup may take, ms. Default 15000. */
+  startupTimeoutMs?: number;
+  /** Share of the records of the last 10 s (at least 100) dead-lettered above which the run warns loudly. Default 0.5. */
+  deadLetterWarnRatio?: number;
+  /** Share of the records of the last 10 s (at least 100) dead-lettered above which the run stops with an error. Default: never. */
+  maxDeadLetterRatio?: number;
   /** Where warnings go. Default stderr. */
   warn?: (message: string) => void;
 }
@@ -76,9 +83,12 @@ export function run<T>(pipeline: Pipeline<T>, options: RunOptions): PipelineRun 
   const ready = new Promise<void>((resolve) => (started = resolve));
   const done = execute(pipeline as Pipeline<unknown>, options, stop, hard, stats, started);
   void done.catch(() => undefined).finally(() => clearInterval(keepAlive));
+  const readyOrFailed = Promise.race([ready, done.then(() => undefined)]);
+  // Whoever waits only on `done` must not get an unhandled rejection from `ready` too.
+  readyOrFailed.catch(() => undefined);
   return {
     done,
-    ready: Promise.race([ready, done.then(() => undefined)]),
+    ready: readyOrFailed,
     stats: () => stats.snapshot(),
     stop: () => {
       stop.abort();
@@ -107,7 +117,12 @@ async function execute(
   const deadLetterName = source.options.deadLetter ?? "dead-letters";
   // Steps see the hard-stop signal: a graceful stop lets in-flight batches finish their model calls.
   const resources = new RunResources(options.resolver, hard.signal);
-  await resources.openAll(required(pipeline, deadLetterName), modelOptions(pipeline));
+  await resources.openAll(
+    required(pipeline, deadLetterName),
+    modelOptions(pipeline),
+    options.startupTimeoutMs ?? 15_000,
+    warn,
+  );
   const stream = resources.streamWith(source.stream, source.options.codec);
   stream.require({ groups: true, ordering: true });
   for (const step of pipeline.steps) {
@@ -127,6 +142,12 @@ async function execute(
       warn(`from:${source.stream}: ${error.code}: ${error.message} — retrying (attempt ${attempt + 1})`),
   });
   started();
+  let failure: unknown;
+  // A failure stops the run at once: the receive loop may be waiting for records.
+  const fail = (err: unknown) => {
+    failure ??= err;
+    stop.abort();
+  };
   const processor = new BatchProcessor({
     pipeline: pipeline.name,
     source: source.stream,
@@ -138,59 +159,72 @@ async function execute(
     telemetry,
     hardStop: hard.signal,
     warn,
+    settle: (outcome) => {
+      if (outcome.done.length > 0) {
+        const now = Date.now();
+        subscription.ack(outcome.done);
+        stats.done(outcome.done, now);
+        telemetry.recordDone(outcome.done, now);
+      }
+      if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
+    },
+    fail,
   });
+  stats.work = {
+    get inFlight() {
+      return subscription.inFlight;
+    },
+    get retrying() {
+      return processor.retrying;
+    },
+  };
+  const watch = new DeadLetterWatch({
+    warnRatio: options.deadLetterWarnRatio ?? 0.5,
+    maxRatio: options.maxDeadLetterRatio,
+    windowMs: 10_000,
+    minRecords: 100,
+  });
+  const watching = setInterval(() => {
+    const { warning, error } = watch.sample(stats.processed, stats.deadLetters);
+    if (warning !== undefined) warn(warning);
+    if (error !== undefined) fail(error);
+  }, 1000);
+  watching.unref();
   const reporter = new StatsReporter(pipeline.name, stats, subscription, options.stats ?? "off");
   const detachSignals = options.handleSignals === true ? onSignals(stop, hard, warn) : () => undefined;
 
-  const chains = new Map<string, Promise<void>>();
-  const completions = new Set<Promise<void>>();
+  // Batches whose steps have not run yet; a partition's batches run one at a time, in order.
   let active = 0;
   let slot: (() => void) | undefined;
-  let failure: unknown;
-
-  const settle = (outcome: BatchOutcome) => {
-    if (outcome.done.length > 0) {
-      const now = Date.now();
-      subscription.ack(outcome.done);
-      stats.done(outcome.done, now);
-      telemetry.recordDone(outcome.done, now);
-    }
-    if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
-  };
-
   try {
     while (!stop.signal.aborted && failure === undefined) {
       const batch = await subscription.receive(stop.signal);
       if (batch === undefined) break;
       while (active >= tuning.concurrency) await new Promise<void>((resolve) => (slot = resolve));
       active++;
-      const previous = chains.get(batch.partition) ?? Promise.resolve();
-      const chain = previous.then(async () => {
-        const { completion } = await processor.process(batch);
-        const tracked = completion.then(settle, (err: unknown) => {
-          failure ??= err;
-        });
-        completions.add(tracked);
-        void tracked.finally(() => completions.delete(tracked));
-      });
-      chains.set(batch.partition, chain);
-      void chain
-        .catch((err: unknown) => {
-          failure ??= err;
-        })
+      void processor
+        .process(batch)
+        .catch(fail)
         .finally(() => {
           active--;
-          if (chains.get(batch.partition) === chain) chains.delete(batch.partition);
           slot?.();
           slot = undefined;
         });
     }
-    await drain([...chains.values()], completions, options.drainTimeoutMs ?? 30_000, hard, warn);
-    await resources.flush();
+    await drain(processor, options.drainTimeoutMs ?? 30_000, hard, warn);
+    await within(CLOSE_TIMEOUT_MS, resources.flush(), () =>
+      warn(`flushing sinks did not finish within ${CLOSE_TIMEOUT_MS} ms — stopping without it`),
+    );
   } finally {
+    clearInterval(watching);
     reporter.stop();
     detachSignals();
-    await subscription.close().catch((err: unknown) => warn(`final commit failed: ${String(err)}`));
+    // A broker that does not answer must not hold the stop: what is not committed is redelivered.
+    await within(
+      CLOSE_TIMEOUT_MS,
+      subscription.close().catch((err: unknown) => warn(`final commit failed: ${String(err)}`)),
+      () => warn(`the final commit did not finish within ${CLOSE_TIMEOUT_MS} ms — stopping without it`),
+    );
   }
   if (failure !== undefined)
     throw failure instanceof Error
@@ -203,28 +237,6 @@ async function execute(
     pipeline: pipeline.name,
     eventsPerSec: snapshot.uptimeMs > 0 ? (snapshot.processed * 1000) / snapshot.uptimeMs : 0,
   };
-}
-
-/** Waits for in-flight batches; after the timeout, abandons them (they are redelivered later). */
-async function drain(
-  chains: Promise<void>[],
-  completions: Set<Promise<void>>,
-  timeoutMs: number,
-  hard: AbortController,
-  warn: (m: string) => void,
-): Promise<void> {
-  const timer = setTimeout(() => {
-    warn(
-      `in-flight work did not finish within ${timeoutMs} ms — abandoning it; it is redelivered on restart`,
-    );
-    hard.abort();
-  }, timeoutMs);
-  try {
-    await Promise.allSettled(chains);
-    while (completions.size > 0) await Promise.allSettled([...completions]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function required(pipeline: Pipeline<unknown>, deadLetter: string): { kind: ResourceKind; name: string }[] {
@@ -250,22 +262,4 @@ function modelOptions(
       map.set(step.model, step.options.endpoint);
   }
   return map;
-}
-
-function onSignals(stop: AbortController, hard: AbortController, warn: (m: string) => void): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) {
-      warn(`${signal} again — abandoning in-flight work`);
-      hard.abort();
-    } else {
-      warn(`${signal} — draining in-flight batches, flushing sinks and committing (send again to abandon)`);
-      stop.abort();
-    }
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  };
 }

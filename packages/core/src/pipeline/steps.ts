@@ -3,6 +3,7 @@ import { SwitchyardError } from "../errors.js";
 import type { PointInput, Step } from "./builder.js";
 import { outgoingHeaders } from "./batch.js";
 import type { Item, StepFailure } from "./batch.js";
+import type { KeyHolds } from "./key-holds.js";
 import type { RunResources } from "./resources.js";
 
 /** A write a sink step started: which items it carries and the call that performs it. */
@@ -21,54 +22,118 @@ export interface StepsOutcome {
   failures: StepFailure[];
   /** Sink writes to perform (in step order). */
   writes: SinkWrite[];
+  /** Records that went through every step (or were filtered out): done once the writes are. */
+  finished: Item[];
+}
+
+/** One pass over the steps: its outcome so far, and the partition's held keys. */
+class Pass implements StepsOutcome {
+  readonly failures: StepFailure[] = [];
+  readonly writes: SinkWrite[] = [];
+  readonly finished: Item[] = [];
+
+  constructor(private readonly holds: KeyHolds) {}
+
+  /** Sets `item` aside at step `s` when an earlier record of its key is being retried. */
+  blocked(item: Item, s: number): boolean {
+    if (!this.holds.blocks(item)) return false;
+    this.holds.defer(item, s);
+    return true;
+  }
+
+  /** Records that `item` failed at step `s`; its key is held back behind it. */
+  fail(item: Item, s: number, error: unknown): void {
+    item.attempts = item.failedAt === s ? item.attempts + 1 : 1;
+    item.failedAt = s;
+    const displaced = this.holds.hold(item);
+    if (displaced !== undefined) {
+      // An earlier record of the key failed after a later one: the later one waits behind it.
+      const at = this.failures.findIndex((f) => f.item === displaced);
+      if (at >= 0) this.holds.defer(displaced, this.failures.splice(at, 1)[0]!.step);
+    }
+    this.failures.push({ item, step: s, error });
+  }
+
+  /** Runs a per-record step: `fn` returns whether the record goes on to the next step. */
+  each(current: Item[], s: number, fn: (item: Item) => boolean): Item[] {
+    const next: Item[] = [];
+    for (const item of current) {
+      if (this.blocked(item, s)) continue;
+      try {
+        if (fn(item)) next.push(item);
+        else this.finished.push(item);
+      } catch (error) {
+        this.fail(item, s, error);
+      }
+    }
+    return next;
+  }
+
+  /** Runs a batch-level step once over the batch; if it throws, record by record to isolate the failing ones. */
+  async batch(current: Item[], s: number, fn: (batch: Item[]) => Promise<void>): Promise<Item[]> {
+    const items = this.holds.size === 0 ? current : current.filter((item) => !this.blocked(item, s));
+    if (items.length === 0) return items;
+    const before = items.map((i) => i.value);
+    try {
+      await fn(items);
+      return items;
+    } catch (error) {
+      if (items.length === 1) {
+        this.fail(items[0]!, s, error);
+        return [];
+      }
+    }
+    const ok: Item[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      item.value = before[i];
+      if (this.blocked(item, s)) continue;
+      try {
+        await fn([item]);
+        ok.push(item);
+      } catch (error) {
+        this.fail(item, s, error);
+      }
+    }
+    return ok;
+  }
 }
 
 /**
- * Runs steps `from..` over `items` in plain loops, collecting per-record
- * failures and the sink writes to perform. Batch-level steps (`enrich`, `infer`)
- * run once per batch; if one throws, the step runs again record by record so
- * that only the records that really fail are set aside.
+ * Runs the steps over `items` in plain loops, each item from its own `step`,
+ * collecting per-record failures and the sink writes to perform. Batch-level
+ * steps (`enrich`, `infer`) run once per batch; if one throws, the step runs
+ * again record by record so that only the records that really fail are set
+ * aside. A record whose key is held (an earlier record of the key failed) is
+ * set aside in `holds` at the step it reached, so it never overtakes.
  */
 export async function runSteps(
   steps: readonly Step[],
-  from: number,
   items: Item[],
   resources: RunResources,
   traceparent: string | undefined,
+  holds: KeyHolds,
 ): Promise<StepsOutcome> {
-  const failures: StepFailure[] = [];
-  const writes: SinkWrite[] = [];
-  let current = items;
-  for (let s = from; s < steps.length && current.length > 0; s++) {
+  const pass = new Pass(holds);
+  const joining = byStep(items);
+  let current: Item[] = [];
+  for (let s = 0; s < steps.length; s++) {
+    const join = joining.get(s);
+    if (join !== undefined) current = current.length === 0 ? join : inStreamOrder(current, join);
+    if (current.length === 0) continue;
     const step = steps[s]!;
     switch (step.kind) {
-      case "map": {
-        const next: Item[] = [];
-        for (const item of current) {
-          try {
-            item.value = step.fn(item.value, item);
-            next.push(item);
-          } catch (error) {
-            failures.push({ item, step: s, error });
-          }
-        }
-        current = next;
+      case "map":
+        current = pass.each(current, s, (item) => {
+          item.value = step.fn(item.value, item);
+          return true;
+        });
         break;
-      }
-      case "filter": {
-        const next: Item[] = [];
-        for (const item of current) {
-          try {
-            if (step.fn(item.value, item)) next.push(item);
-          } catch (error) {
-            failures.push({ item, step: s, error });
-          }
-        }
-        current = next;
+      case "filter":
+        current = pass.each(current, s, (item) => step.fn(item.value, item));
         break;
-      }
       case "enrich":
-        current = await batchStep(current, s, failures, async (batch) => {
+        current = await pass.batch(current, s, async (batch) => {
           const out = await step.fn(
             batch.map((i) => i.value),
             resources,
@@ -85,7 +150,7 @@ export async function runSteps(
       case "infer": {
         const endpoint = resources.model(step.model);
         const { input, output } = step.options;
-        current = await batchStep(current, s, failures, async (batch) => {
+        current = await pass.batch(current, s, async (batch) => {
           const inputs = batch.map((i) => input(i.value));
           const result = await endpoint.predictBatch(inputs, resources.signal);
           const byModel = { fallback: false };
@@ -103,60 +168,52 @@ export async function runSteps(
         const { when, key } = step.options;
         const headers = outgoingHeaders(stream.codec.contentType, traceparent);
         await stream.codec.prepare?.([]);
-        const next: Item[] = [];
         const chosen: Item[] = [];
         const records: OutgoingRecord[] = [];
-        for (const item of current) {
-          try {
-            if (when === undefined || when(item.value)) {
-              records.push({
-                key: key === undefined ? item.key : key(item.value, item),
-                value: stream.codec.encode(item.value),
-                headers,
-                timestamp: item.timestamp,
-              });
-              chosen.push(item);
-            }
-            next.push(item);
-          } catch (error) {
-            failures.push({ item, step: s, error });
+        current = pass.each(current, s, (item) => {
+          if (when === undefined || when(item.value)) {
+            records.push({
+              key: key === undefined ? item.key : key(item.value, item),
+              value: stream.codec.encode(item.value),
+              headers,
+              timestamp: item.timestamp,
+            });
+            chosen.push(item);
           }
-        }
+          return true;
+        });
         if (records.length > 0) {
-          writes.push({
+          pass.writes.push({
             stage: `to:${step.stream}#${s}`,
             items: chosen,
             perform: (signal) => stream.publishRaw(records, signal),
           });
         }
-        current = next;
         break;
       }
       case "record": {
         const sink = resources.timeseries(step.sink);
         const points: Point[] = [];
         const chosen: Item[] = [];
-        const next: Item[] = [];
-        for (const item of current) {
-          try {
-            const made = step.fn(item.value, item);
-            if (made !== undefined) {
-              for (const p of Array.isArray(made) ? made : [made]) points.push(toPoint(p, step.sink, item));
-              chosen.push(item);
-            }
-            next.push(item);
-          } catch (error) {
-            failures.push({ item, step: s, error });
+        current = pass.each(current, s, (item) => {
+          const made = step.fn(item.value, item);
+          if (made !== undefined) {
+            // Built first, so a point that fails to build adds none of the record's points.
+            const built = Array.isArray(made)
+              ? made.map((p) => toPoint(p, step.sink, item))
+              : [toPoint(made, step.sink, item)];
+            points.push(...built);
+            chosen.push(item);
           }
-        }
+          return true;
+        });
         if (points.length > 0) {
-          writes.push({
+          pass.writes.push({
             stage: `record:${step.sink}#${s}`,
             items: chosen,
-            perform: () => sink.write(points),
+            perform: (signal) => sink.write(points, { signal }),
           });
         }
-        current = next;
         break;
       }
       case "store": {
@@ -164,63 +221,50 @@ export async function runSteps(
         const { key, value, ttlMs, when } = step.options;
         const entries: { key: string; value: unknown; ttlMs?: number }[] = [];
         const chosen: Item[] = [];
-        const next: Item[] = [];
-        for (const item of current) {
-          try {
-            if (when === undefined || when(item.value)) {
-              const entry = { key: key(item.value), value: value(item.value) };
-              entries.push(ttlMs === undefined ? entry : { ...entry, ttlMs });
-              chosen.push(item);
-            }
-            next.push(item);
-          } catch (error) {
-            failures.push({ item, step: s, error });
+        current = pass.each(current, s, (item) => {
+          if (when === undefined || when(item.value)) {
+            const entry = { key: key(item.value), value: value(item.value) };
+            entries.push(ttlMs === undefined ? entry : { ...entry, ttlMs });
+            chosen.push(item);
           }
-        }
+          return true;
+        });
         if (entries.length > 0) {
-          writes.push({
+          pass.writes.push({
             stage: `store:${step.state}#${s}`,
             items: chosen,
-            perform: () => store.putMany(entries),
+            perform: (signal) => store.putMany(entries, { signal }),
           });
         }
-        current = next;
         break;
       }
     }
   }
-  return { failures, writes };
+  for (const item of current) pass.finished.push(item);
+  return pass;
 }
 
-/** Runs a batch-level step; on failure runs it per record to isolate the failing ones. */
-async function batchStep(
-  items: Item[],
-  step: number,
-  failures: StepFailure[],
-  fn: (batch: Item[]) => Promise<void>,
-): Promise<Item[]> {
-  const before = items.map((i) => i.value);
-  try {
-    await fn(items);
-    return items;
-  } catch (error) {
-    if (items.length === 1) {
-      failures.push({ item: items[0]!, step, error });
-      return [];
-    }
+/** Groups items by the step they run next. */
+function byStep(items: Item[]): Map<number, Item[]> {
+  const groups = new Map<number, Item[]>();
+  for (const item of items) {
+    const list = groups.get(item.step);
+    if (list === undefined) groups.set(item.step, [item]);
+    else list.push(item);
   }
-  const ok: Item[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    item.value = before[i];
-    try {
-      await fn([item]);
-      ok.push(item);
-    } catch (error) {
-      failures.push({ item, step, error });
-    }
+  return groups;
+}
+
+/** Merges two lists that are each in stream order. */
+function inStreamOrder(a: Item[], b: Item[]): Item[] {
+  const merged: Item[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.rec.ordinal < b[j]!.rec.ordinal)) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
   }
-  return ok;
+  return merged;
 }
 
 function toPoint(p: PointInput, sink: string, item: Item): Point {

@@ -1,0 +1,181 @@
+/**
+ * Decoding through our codecs against the libraries they wrap, on the same
+ * bytes: what the checks that keep hostile payloads from allocating without
+ * bound cost on the hot path.
+ *
+ *   npm run bench -- codec-decode [--ops 1000000] [--runs 7]
+ *
+ * The headline is `avro()` against avsc's `Type.fromBuffer` on a flat
+ * 10-field record (no arrays or maps, so no scan runs). `extra` holds the
+ * same pair for a record with an array and a map (scanned before decoding),
+ * `json()` against `JSON.parse` of the `TextDecoder`-decoded text on a
+ * 330-byte event, and `protobuf()` against protobufjs `Type.decode` on a
+ * message over the 200 bytes below which no scan runs. Each side decodes 1,000
+ * distinct payloads round-robin.
+ */
+import { parseArgs } from "node:util";
+import avsc from "avsc";
+import protobufjs from "protobufjs";
+import { avro, json, protobuf } from "@switchyard/core";
+import type { BenchResult } from "./report.js";
+import { interleaved } from "./report.js";
+
+const FLAT = {
+  type: "record",
+  name: "Transaction",
+  fields: [
+    { name: "id", type: "string" },
+    { name: "card", type: "string" },
+    { name: "merchant", type: "string" },
+    { name: "amount", type: "double" },
+    { name: "currency", type: "string" },
+    { name: "ts", type: "long" },
+    { name: "country", type: "string" },
+    { name: "mcc", type: "int" },
+    { name: "online", type: "boolean" },
+    { name: "note", type: ["null", "string"] },
+  ],
+};
+
+const NESTED = {
+  type: "record",
+  name: "Order",
+  fields: [
+    { name: "id", type: "string" },
+    { name: "total", type: "double" },
+    {
+      name: "lines",
+      type: {
+        type: "array",
+        items: {
+          type: "record",
+          name: "Line",
+          fields: [
+            { name: "sku", type: "string" },
+            { name: "qty", type: "int" },
+          ],
+        },
+      },
+    },
+    { name: "tags", type: { type: "map", values: "string" } },
+  ],
+};
+
+const PROTO = protobufjs
+  .parse(
+    `syntax = "proto3";
+     message Line { string sku = 1; int32 qty = 2; }
+     message Order { string id = 1; double total = 2; repeated Line lines = 3; map<string, string> tags = 4; }`,
+  )
+  .root.lookupType("Order");
+
+function transaction(i: number) {
+  return {
+    id: `tx-${i}`,
+    card: `card-${i % 997}`,
+    merchant: `m-${i % 101}`,
+    amount: (i % 5000) / 7,
+    currency: "EUR",
+    ts: 1_700_000_000_000 + i,
+    country: "FR",
+    mcc: 5411,
+    online: i % 2 === 0,
+    note: i % 3 === 0 ? null : "gift",
+  };
+}
+
+function order(i: number) {
+  return {
+    id: `order-${i}`,
+    total: i / 3,
+    lines: Array.from({ length: 8 }, (_, j) => ({ sku: `sku-${(i + j) % 50}`, qty: j + 1 })),
+    tags: { channel: "web", region: `r${i % 9}` },
+  };
+}
+
+/** Decodes `ops` payloads round-robin and returns decodes per second. */
+function rate(ops: number, payloads: readonly Uint8Array[], decode: (bytes: Uint8Array) => unknown): number {
+  let sink = 0;
+  const began = performance.now();
+  for (let i = 0; i < ops; i++) if (decode(payloads[i % payloads.length]!) !== undefined) sink++;
+  const seconds = (performance.now() - began) / 1000;
+  if (sink !== ops) throw new Error("a decode returned nothing");
+  return ops / seconds;
+}
+
+export default async function codecDecode(args: string[]): Promise<BenchResult> {
+  const { values } = parseArgs({
+    args,
+    options: { ops: { type: "string", default: "1000000" }, runs: { type: "string", default: "7" } },
+  });
+  const ops = Number(values.ops);
+  const runs = Number(values.runs);
+  const ids = Array.from({ length: 1000 }, (_, i) => i);
+
+  const flatType = avsc.Type.forSchema(FLAT as never);
+  const flat = ids.map((i) => flatType.toBuffer(transaction(i)));
+  const flatCodec = avro(FLAT);
+  const nestedType = avsc.Type.forSchema(NESTED as never);
+  const nested = ids.map((i) => nestedType.toBuffer(order(i)));
+  const nestedCodec = avro(NESTED);
+  const jsonCodec = json();
+  const text = new TextDecoder("utf-8", { fatal: true });
+  const events = ids.map((i) => jsonCodec.encode({ ...transaction(i), ...order(i) }));
+  const protoCodec = protobuf(PROTO);
+  const messages = ids.map((i) => PROTO.encode(order(i)).finish());
+  console.error(
+    `payload bytes: flat avro ${flat[1]!.length}, nested avro ${nested[1]!.length}, json ${events[1]!.length}, protobuf ${messages[1]!.length}`,
+  );
+
+  const pair = (
+    ours: (b: Uint8Array) => unknown,
+    theirs: (b: Uint8Array) => unknown,
+    payloads: Uint8Array[],
+  ) => [async () => rate(ops, payloads, ours), async () => rate(ops, payloads, theirs)] as const;
+
+  const result = await interleaved(
+    "codec-decode",
+    "decodes/s",
+    "avsc 5 Type.fromBuffer, flat 10-field record",
+    runs,
+    ...pair(
+      (b) => flatCodec.decode(b),
+      (b) => flatType.fromBuffer(b as Buffer),
+      flat,
+    ),
+  );
+  const extra: Record<string, number> = {};
+  const more: [string, ReturnType<typeof pair>][] = [
+    [
+      "avro nested",
+      pair(
+        (b) => nestedCodec.decode(b),
+        (b) => nestedType.fromBuffer(b as Buffer),
+        nested,
+      ),
+    ],
+    [
+      "json",
+      pair(
+        (b) => jsonCodec.decode(b),
+        (b) => JSON.parse(text.decode(b)) as unknown,
+        events,
+      ),
+    ],
+    [
+      "protobuf",
+      pair(
+        (b) => protoCodec.decode(b),
+        (b) => PROTO.decode(b),
+        messages,
+      ),
+    ],
+  ];
+  for (const [name, [ours, theirs]] of more) {
+    const r = await interleaved(name, "decodes/s", "library", runs, ours, theirs);
+    extra[`${name}: ours`] = r.ours;
+    extra[`${name}: library`] = r.baseline;
+    extra[`${name}: ratio`] = r.ratio;
+  }
+  return { ...result, extra };
+}
