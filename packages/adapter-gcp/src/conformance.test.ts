@@ -23,13 +23,13 @@ describeService("pubsub", "gcp adapter: pubsub", (env) => {
     name: "pubsub",
     claims: {
       capabilities: {
-        ordering: "key",
-        replay: true,
+        ordering: "none",
+        replay: false,
         startFromTimestamp: true,
         groups: true,
         headers: true,
         settlement: "ack",
-        maxRecordBytes: 10_000_000,
+        maxRecordBytes: 9_990_000,
         maxBatchRecords: 1000,
       },
       probe: true,
@@ -41,10 +41,17 @@ describeService("pubsub", "gcp adapter: pubsub", (env) => {
     // Records a closed consumer held are nacked on close; a killed one's come back after the 10 s ack deadline.
     redeliveryWithinMs: 15_000,
     timestampClock: "arrival",
-    create: async () => {
+    create: async ({ partitions }) => {
       const topic = `conf-${randomUUID()}`;
-      // Retention lets a subscription created after publishing start at the oldest retained message.
-      const url = new URL(`pubsub://${PROJECT}/${topic}?create=true&retentionSeconds=600`);
+      // Retention lets a subscription created after publishing start at the oldest retained message;
+      // the stream's "partitions" are its lanes, the core partitions received records are spread over by key.
+      // The kit reads hundreds of records of several keys without acking them, which an ordered
+      // subscription holds back (a key's next messages wait for acks of its earlier ones), and expects
+      // one send's records of different keys in send order, which ordering keys' per-key publish
+      // queues do not keep: so the kit runs on ordering=none; stream.test.ts covers ordering=key.
+      const url = new URL(
+        `pubsub://${PROJECT}/${topic}?create=true&retentionSeconds=600&lanes=${partitions}&ordering=none`,
+      );
       return {
         open: async () => new PubSubStream(url),
         cleanup: async () => {

@@ -15,7 +15,7 @@ describe("pubSubSettings", () => {
       lanes: 8,
       maxOutstanding: 1000,
       ackDeadlineSeconds: 10,
-      maxRecordBytes: 10_000_000,
+      maxRecordBytes: 9_990_000,
     });
   });
 
@@ -53,7 +53,7 @@ describe("pubSubSettings", () => {
     ["pubsub://p-1/topic?ackDeadlineSeconds=5", /"ackDeadlineSeconds" must be an integer from 10 to 600/],
     ["pubsub://p-1/topic?maxDeliveryAttempts=2", /"maxDeliveryAttempts"/],
     ["pubsub://p-1/topic?create=maybe", /"create" must be true or false/],
-    ["pubsub://p-1/topic?maxRecordBytes=20000000", /"maxRecordBytes"/],
+    ["pubsub://p-1/topic?maxRecordBytes=10000000", /"maxRecordBytes"/],
   ])("refuses %s naming the fix", (url, message) => {
     expect(() => parse(url)).toThrow(message);
   });

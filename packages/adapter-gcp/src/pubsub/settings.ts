@@ -33,7 +33,10 @@ export interface PubSubSettings {
   batchMaxMessages: number;
   /** Publisher batching: longest a message waits for others, in ms. Default 10. */
   batchMaxMs: number;
-  /** Largest record (data + key + headers) accepted, in bytes. Default 10 MB, Pub/Sub's message limit. */
+  /**
+   * Largest record (data + key + headers) accepted, in bytes. Default 9,990,000: Pub/Sub's
+   * 10 MB message limit less room for the event-time attribute and the request around it.
+   */
   maxRecordBytes: number;
   /** `pubsub://project/topic` with any credentials masked, for messages. */
   where: string;
@@ -56,6 +59,9 @@ export const PUBSUB_PARAMS = [
   "batchMaxMs",
   "maxRecordBytes",
 ] as const;
+
+/** The largest record the adapter sends: Pub/Sub's 10 MB per message, less room for its own attribute. */
+const MAX_RECORD_BYTES = 9_990_000;
 
 /** Pub/Sub's resource names: 3–255 characters, starting with a letter, not `goog…`. */
 const NAME = /^(?!goog)[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/;
@@ -101,7 +107,7 @@ export function pubSubSettings(url: URL): PubSubSettings {
     maxDeliveryAttempts: params.int("maxDeliveryAttempts", 5, 5, 100),
     batchMaxMessages: params.int("batchMaxMessages", 100, 1, 1000),
     batchMaxMs: params.int("batchMaxMs", 10, 0),
-    maxRecordBytes: params.int("maxRecordBytes", 10_000_000, 1, 10_000_000),
+    maxRecordBytes: params.int("maxRecordBytes", MAX_RECORD_BYTES, 1, MAX_RECORD_BYTES),
     where,
   };
 }

@@ -68,7 +68,8 @@ export class PubSubStream implements StreamDriver {
     });
     this.capabilities = {
       ordering: this.settings.ordering,
-      replay: true,
+      // No offsets to start from; a time is a seek (see subscription-setup.ts).
+      replay: false,
       startFromTimestamp: true,
       groups: true,
       headers: true,
@@ -85,6 +86,7 @@ export class PubSubStream implements StreamDriver {
 
   async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
     signal.throwIfAborted();
+    this.#checkOpen();
     this.#checkSendable(records);
     await this.#ensureTopic();
     const orderingKeys = this.settings.ordering === "key";
@@ -102,7 +104,7 @@ export class PubSubStream implements StreamDriver {
   }
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
-    if (this.#closed !== undefined) throw new SwitchyardError("FailedPrecondition", "the stream is closed");
+    this.#checkOpen();
     await this.#ensureTopic();
     const { subscription, notBefore } = await openSubscription(
       this.#client,
@@ -132,6 +134,7 @@ export class PubSubStream implements StreamDriver {
 
   async probe(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    this.#checkOpen();
     await this.#ensureTopic();
   }
 
@@ -173,6 +176,12 @@ export class PubSubStream implements StreamDriver {
         `${where}: topic "${topic}" does not exist in project ${project} — create it ` +
           `(gcloud pubsub topics create ${topic}) or add create=true to the URL`,
       );
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed !== undefined) {
+      throw new SwitchyardError("FailedPrecondition", `${this.settings.where}: the stream is closed`);
     }
   }
 

@@ -39,13 +39,13 @@ export function messageOf(record: OutgoingRecord, orderingKeys: boolean): Outgoi
   return { data, attributes };
 }
 
-/** The bytes a record takes in a message, as Pub/Sub counts them against its size limit. */
+/** The bytes of a record's value, key and headers, which `maxRecordBytes` bounds. */
 export function recordBytes(record: OutgoingRecord): number {
   let size = record.value.byteLength + Buffer.byteLength(record.key ?? "");
   for (const [name, value] of Object.entries(record.headers)) {
     size += Buffer.byteLength(name) + Buffer.byteLength(value);
   }
-  return size + TIME_ATTRIBUTE.length + 13;
+  return size;
 }
 
 /** A received message as a record of lane `lane`; the ack id is its position. */
