@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@switchyard\/adapter-azure$/, replacement: src("./packages/adapter-azure/src/index.ts") },
       { find: /^@switchyard\/adapter-redis$/, replacement: src("./packages/adapter-redis/src/index.ts") },
       { find: /^@switchyard\/adapter-aws$/, replacement: src("./packages/adapter-aws/src/index.ts") },
+      { find: /^@switchyard\/adapter-gcp$/, replacement: src("./packages/adapter-gcp/src/index.ts") },
       { find: /^@switchyard\/model-server$/, replacement: src("./packages/model-server/src/index.ts") },
       { find: /^@switchyard\/cli$/, replacement: src("./packages/cli/src/index.ts") },
     ],

@@ -79,15 +79,19 @@ export default defineConfig({
       models: { fraud: model },
       timeseries: { fraud_scores: "cosmos://${COSMOS_ACCOUNT}/fraud/scores" },
     },
+    // Topics, subscriptions (one per consumer group) and tables are created on first use; alerts and
+    // dead letters keep a day of messages, so a reader that subscribes later can still replay them.
     gcp: {
       streams: {
-        transactions: "pubsub://${GCP_PROJECT}/transactions",
-        alerts: "pubsub://${GCP_PROJECT}/fraud-alerts",
-        "dead-letters": "pubsub://${GCP_PROJECT}/transactions-dlq",
+        transactions: "pubsub://${GCP_PROJECT}/transactions?create=true",
+        alerts: "pubsub://${GCP_PROJECT}/fraud-alerts?create=true&retentionSeconds=86400",
+        "dead-letters": "pubsub://${GCP_PROJECT}/transactions-dlq?create=true&retentionSeconds=86400",
       },
-      state: { features: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/features" },
+      state: { features: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/features?create=true" },
       models: { fraud: model },
-      timeseries: { fraud_scores: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/scores" },
+      timeseries: {
+        fraud_scores: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/scores?create=true",
+      },
     },
   },
 });

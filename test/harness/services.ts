@@ -3,12 +3,14 @@
  * ServiceDefinition in `test/services/<name>.ts` and add it to this list.
  */
 import { azurite } from "../services/azurite.js";
+import { bigtable } from "../services/bigtable.js";
 import { cosmos } from "../services/cosmos.js";
 import { dynalite } from "../services/dynalite.js";
 import { eventhubs } from "../services/eventhubs.js";
 import { kafka } from "../services/kafka.js";
 import { kinesalite } from "../services/kinesalite.js";
 import { moto } from "../services/moto.js";
+import { pubsub } from "../services/pubsub.js";
 import { redis } from "../services/redis.js";
 import type { ServiceDefinition } from "./service.js";
 
@@ -22,6 +24,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
   kinesalite,
   dynalite,
   moto,
+  pubsub,
+  bigtable,
 ];
 
 /** The registered service called `name`, or undefined. */

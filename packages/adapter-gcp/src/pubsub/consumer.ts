@@ -1,0 +1,137 @@
+import type { Message, Subscription } from "@google-cloud/pubsub";
+import type { ConsumerDriver, IncomingRecord, Position } from "@switchyard/core/driver";
+import { laneOf, recordOf } from "./transform.js";
+
+/** What a consumer needs from the stream that opened it. */
+export interface ConsumerSetup {
+  /** The subscription, configured with flow control and lease extension but not yet receiving. */
+  subscription: Subscription;
+  /** How many lanes records are spread over by ordering key. */
+  lanes: number;
+  /** Messages published before this time (ms) are acked and skipped; undefined skips none. */
+  notBefore: number | undefined;
+  /** Called once on close. */
+  onClose: () => void;
+}
+
+/**
+ * A streaming-pull consumer of one subscription, adapted to `receive(max)`
+ * through a queue. The queue needs no bound of its own: every message stays in
+ * the client's lease inventory from arrival until core acks or nacks it, and
+ * the subscription's flow control (`maxOutstanding` messages and
+ * `maxOutstandingBytes`, enforced by the server) stops delivery while the
+ * inventory is full — so records waiting here plus records core holds never
+ * exceed that bound, and a slow pipeline slows the server. While a record is
+ * held the client keeps extending its ack deadline (up to
+ * `maxExtensionSeconds`), so long batches are not redelivered under us.
+ * Each record is settled on its own: commit acks, nack is a
+ * modifyAckDeadline of 0 (redelivery at once). Close nacks what is still held.
+ */
+export class PubSubConsumer implements ConsumerDriver {
+  readonly #setup: ConsumerSetup;
+  readonly #queue: Message[] = [];
+  /** Messages handed to core and not yet settled, by ack id. */
+  readonly #held = new Map<string, Message>();
+  #failure: unknown;
+  #wake: (() => void) | undefined;
+  #roundRobin = 0;
+  #closed = false;
+  readonly #onMessage = (message: Message) => this.#arrived(message);
+  readonly #onError = (err: unknown) => {
+    this.#failure = err;
+    this.#notify();
+  };
+
+  constructor(setup: ConsumerSetup) {
+    this.#setup = setup;
+    setup.subscription.on("error", this.#onError);
+    // Adding the first message listener opens the streaming pull.
+    setup.subscription.on("message", this.#onMessage);
+  }
+
+  async receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> {
+    while (this.#queue.length === 0 && this.#failure === undefined) {
+      if (signal.aborted || this.#closed) return [];
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener("abort", done);
+          this.#wake = undefined;
+          resolve();
+        };
+        this.#wake = done;
+        signal.addEventListener("abort", done, { once: true });
+      });
+    }
+    if (this.#queue.length === 0) this.#rethrow();
+    const taken = this.#queue.splice(0, Math.max(1, max));
+    const records: IncomingRecord[] = new Array<IncomingRecord>(taken.length);
+    for (let i = 0; i < taken.length; i++) {
+      const message = taken[i]!;
+      this.#held.set(message.ackId, message);
+      const key = message.orderingKey === "" ? undefined : message.orderingKey;
+      records[i] = recordOf(message, laneOf(key, this.#setup.lanes, this.#roundRobin++));
+    }
+    return records;
+  }
+
+  async commit(positions: Position[]): Promise<void> {
+    const acks: Promise<unknown>[] = [];
+    for (const { offset } of positions) {
+      const message = this.#held.get(offset);
+      if (message === undefined) continue;
+      this.#held.delete(offset);
+      // Resolves at once unless the subscription has exactly-once delivery; then it waits for the server.
+      acks.push(message.ackWithResponse());
+    }
+    await Promise.all(acks);
+  }
+
+  async nack(positions: Position[]): Promise<void> {
+    for (const { offset } of positions) {
+      const message = this.#held.get(offset);
+      if (message === undefined) continue;
+      this.#held.delete(offset);
+      message.nack();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#notify();
+    const { subscription } = this.#setup;
+    subscription.removeListener("message", this.#onMessage);
+    try {
+      // Nacks every message still leased (queued or held), so the group gets them at once, and flushes acks.
+      await subscription.close();
+    } finally {
+      subscription.removeListener("error", this.#onError);
+      this.#held.clear();
+      this.#queue.length = 0;
+      this.#setup.onClose();
+    }
+  }
+
+  #arrived(message: Message): void {
+    const { notBefore } = this.#setup;
+    if (notBefore !== undefined && message.publishTime.getTime() < notBefore) {
+      message.ack();
+      return;
+    }
+    this.#queue.push(message);
+    this.#notify();
+  }
+
+  /** Throws the stream's failure once, and reopens the streaming pull if the client closed it. */
+  #rethrow(): never {
+    const failure = this.#failure;
+    this.#failure = undefined;
+    const { subscription } = this.#setup;
+    if (!this.#closed && !subscription.isOpen) subscription.open();
+    throw failure instanceof Error ? failure : new Error(String(failure));
+  }
+
+  #notify(): void {
+    this.#wake?.();
+  }
+}
