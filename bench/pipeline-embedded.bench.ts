@@ -2,17 +2,20 @@
  * The fraud pipeline on the embedded default against the hand-written loop
  * doing the same work (bench/fraud-loop.ts), interleaved in one process.
  *
- *   npm run bench -- pipeline-embedded [--events 200000] [--runs 5]
+ *   npm run bench -- pipeline-embedded [--events 200000] [--runs 5] [--throw-rate 0]
  *
  * Both sides get the same pre-encoded seeded events (about 0.1% corrupt). The
  * pipeline's side publishes them to a fresh `memory://` stream (untimed), then
  * is timed from `run()` until every record is done, so opening resources and
  * loading the model count against it. The loop's baseline calls the same
  * `memory://` state driver directly; a loop on plain Maps is reported in
- * `extra.mapLoop` as the ceiling without a state store.
+ * `extra.mapLoop` as the ceiling without a state store. `--throw-rate r` puts a
+ * step in front of the pipeline that throws on that share of its attempts (the
+ * records are retried, in key order), to measure what retries cost.
  */
 import { parseArgs } from "node:util";
 import {
+  Pipeline,
   ResourceResolver,
   SchemeRegistry,
   Stream,
@@ -37,10 +40,15 @@ import { interleaved, median } from "./report.js";
 export default async function pipelineEmbedded(args: string[]): Promise<BenchResult> {
   const { values } = parseArgs({
     args,
-    options: { events: { type: "string", default: "200000" }, runs: { type: "string", default: "5" } },
+    options: {
+      events: { type: "string", default: "200000" },
+      runs: { type: "string", default: "5" },
+      "throw-rate": { type: "string", default: "0" },
+    },
   });
   const events = Number(values.events);
   const runs = Math.max(5, Number(values.runs));
+  const throwRate = Number(values["throw-rate"]);
   const truth = new GroundTruth();
   const records = [...transactionFeed(events, avro<Transaction>(transactionSchema), truth, { seed: 7 })];
   const payloads = records.map((r) => r.value);
@@ -67,7 +75,8 @@ export default async function pipelineEmbedded(args: string[]): Promise<BenchRes
       await source.publishRaw(chunk);
     }
     const started = performance.now();
-    const running = run(fraudPipeline({ group: `bench-${id}` }), { resolver });
+    const fraud = fraudPipeline({ group: `bench-${id}` });
+    const running = run(throwRate > 0 ? withFlakyStep(fraud, throwRate) : fraud, { resolver });
     while (running.stats().processed < events) {
       await Promise.race([new Promise((resolve) => setTimeout(resolve, 2)), running.done]);
     }
@@ -100,6 +109,18 @@ export default async function pipelineEmbedded(args: string[]): Promise<BenchRes
   for (let i = 0; i < 3; i++) mapRuns.push(await loopRate("map"));
   await session.release();
   return { ...result, extra: { mapLoop: Math.round(median(mapRuns)) } };
+}
+
+/** The pipeline with a first step that throws on `rate` of its attempts. */
+function withFlakyStep<T>(p: Pipeline<T>, rate: number): Pipeline<T> {
+  const flaky: Pipeline<unknown>["steps"][number] = {
+    kind: "map",
+    fn: (value) => {
+      if (Math.random() < rate) throw new Error("injected failure");
+      return value;
+    },
+  };
+  return new Pipeline<T>(p.name, p.source, [flaky, ...p.steps], p.options);
 }
 
 function benchConfig(id: number) {

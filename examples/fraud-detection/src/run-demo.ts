@@ -18,8 +18,8 @@ import type { DemoSummary } from "./summary.js";
 
 const EXAMPLE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
-/** The scorers' consumer group. */
-const GROUP = "fraud-scorer";
+/** The pipeline's source stream and the scorers' consumer group. */
+const SOURCE = { stream: "transactions", group: "fraud-scorer" };
 
 /** How {@link runDemo} runs, beyond what the command line sets. */
 export interface DemoSettings {
@@ -78,7 +78,7 @@ export async function runDemo(options: DemoOptions, settings: DemoSettings = {})
       }),
       since,
     );
-    const running = run(fraudPipeline({ group: GROUP }), {
+    const running = run(fraudPipeline({ group: SOURCE.group }), {
       resolver,
       stats: settings.stats ?? "auto",
       handleSignals: true,
@@ -132,7 +132,7 @@ export async function planDemoRun(
   env: Environment = process.env,
 ): Promise<RunPlan> {
   const { default: config } = await import("../switchyard.config.js");
-  return planRun({ config, profile, env, baseDir: EXAMPLE_DIR }, runName, GROUP);
+  return planRun({ config, profile, env, baseDir: EXAMPLE_DIR }, runName, SOURCE);
 }
 
 /**

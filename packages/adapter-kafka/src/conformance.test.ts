@@ -19,7 +19,7 @@ describeService("kafka", "kafka adapter", (env) => {
         groups: true,
         headers: true,
         settlement: "offset",
-        maxRecordBytes: 1_048_576,
+        maxRecordBytes: 1_048_064,
         maxBatchRecords: 10_000,
       },
       probe: true,
@@ -28,6 +28,8 @@ describeService("kafka", "kafka adapter", (env) => {
       assignment: true,
     },
     client: Producer,
+    // The driver sends each record's event time as its CreateTime, which timestamp starts seek by.
+    timestampClock: "event",
     timeoutMs: 30_000,
     createMissing: async () => {
       const url = new URL(`kafka://${brokers}/conformance-missing-${process.pid}`);

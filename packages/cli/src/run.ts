@@ -1,6 +1,7 @@
 import { SwitchyardError, run } from "@switchyard/core";
 import type { ResourceResolver } from "@switchyard/core";
-import { intOption, parseCommandArgs } from "./args.js";
+import { intOption, parseCommandArgs, stringOption } from "./args.js";
+import type { ParsedArgs } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { withDeadline } from "./deadline.js";
@@ -35,11 +36,16 @@ ${PROFILE_OPTIONS_HELP}
       --json                  print the run's summary (or its error) as one JSON line on stdout
       --startup-timeout <ms>  how long opening and probing the resources may take (default 15000)
       --drain-timeout <ms>    how long a stop waits for in-flight work (default 30000)
+      --max-dead-letter-ratio <share>
+                              stop with exit 1 when more than this share (0–1) of the records of
+                              the last 10 s went to the dead-letter stream (default: never; above
+                              0.5 it warns)
   -h, --help                  show this help
 
 Exit codes:
   0    stopped on SIGINT/SIGTERM after draining
-  1    the run failed: a mistake in the config or pipeline, or an error waiting cannot fix
+  1    the run failed: a mistake in the config or pipeline, an error waiting cannot fix, or
+       more dead letters than --max-dead-letter-ratio allows
   2    bad usage
   3    a resource of the profile did not open or answer at startup (unreachable, refused, missing)
   130  a second SIGINT/SIGTERM abandoned in-flight work
@@ -56,6 +62,7 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
     json: { type: "boolean" },
     "startup-timeout": { type: "string" },
     "drain-timeout": { type: "string" },
+    "max-dead-letter-ratio": { type: "string" },
   });
   if (parsed.values.help === true) {
     io.stdout(`${USAGE}\n`);
@@ -68,6 +75,7 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
   const startupTimeoutMs = intOption(parsed, "startup-timeout", 15_000);
   const drainTimeoutMs = intOption(parsed, "drain-timeout", 30_000);
   const json = parsed.values.json === true;
+  const maxDeadLetterRatio = ratioOption(parsed, "max-dead-letter-ratio");
 
   const stop = stopOnSignals((text) => io.stderr(text), io.signal);
   try {
@@ -86,6 +94,7 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
         stats: parsed.values.quiet === true ? "off" : "auto",
         startupTimeoutMs,
         drainTimeoutMs,
+        ...(maxDeadLetterRatio === undefined ? {} : { maxDeadLetterRatio }),
       });
       // A pipeline waiting on an in-process memory:// stream holds no I/O handle; without
       // this, Node would consider the process finished and exit under it.
@@ -119,6 +128,16 @@ async function closeWithin(resolver: ResourceResolver, io: CommandIO): Promise<v
     const message = err instanceof SwitchyardError ? `${err.code}: ${err.message}` : String(err);
     io.stderr(`switchyard run: closing the profile's resources: ${message} — exiting anyway\n`);
   }
+}
+
+/** A share between 0 and 1, or undefined when the option is absent. */
+function ratioOption(parsed: ParsedArgs, name: string): number | undefined {
+  const text = stringOption(parsed, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new UsageError(`--${name} must be a share between 0 and 1 (e.g. 0.2), got "${text}"`);
+  return value;
 }
 
 /** A mistake in the config or pipeline (exit 1), as opposed to a resource that is there but did not open or answer. */

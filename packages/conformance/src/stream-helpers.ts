@@ -75,9 +75,4 @@ export function plainHeaders(headers: Record<string, string>): Record<string, st
   return Object.fromEntries(Object.entries(headers));
 }
 
-/** Resolves after `ms`. */
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export { uniqueName } from "./fixtures.js";
+export { pause, uniqueName } from "./fixtures.js";

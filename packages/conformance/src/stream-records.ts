@@ -100,10 +100,17 @@ export function streamRecordChecks(claims: StreamClaims): Check<StreamContext>[]
       },
     },
     {
-      name: "refuses a record above maxRecordBytes sent to the driver directly",
+      name: "the driver accepts a record of exactly maxRecordBytes, and refuses one byte more",
       run: async (context) => {
         const { driver } = await context.fresh();
-        const tooBig = new Uint8Array(claims.capabilities.maxRecordBytes + 1);
+        // Value + key + headers make the size; the key "k" is one byte.
+        const largest = new Uint8Array(claims.capabilities.maxRecordBytes - 1).fill(7);
+        const [sent] = await driver.send(
+          [{ key: "k", value: largest, headers: {}, timestamp: Date.now() }],
+          AbortSignal.timeout(context.wait),
+        );
+        assert.ok(sent !== undefined, "no send result for the largest record");
+        const tooBig = new Uint8Array(claims.capabilities.maxRecordBytes);
         await rejectsWith(
           driver.send(
             [{ key: "k", value: tooBig, headers: {}, timestamp: Date.now() }],

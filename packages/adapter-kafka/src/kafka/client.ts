@@ -95,6 +95,30 @@ export async function partitionCount(
   );
 }
 
+/** How long a check for a topic just created waits before asking again. */
+const TOPIC_AGAIN_MS = 100;
+
+/**
+ * The partition count of a topic this stream has just created. CreateTopics is
+ * answered once the controller has the topic, a moment before the brokers'
+ * metadata shows it (seen on a broker that had just started), so NotFound is
+ * asked again until `connectTimeoutMs` has passed.
+ */
+export async function createdPartitionCount(
+  client: Parameters<typeof partitionCount>[0],
+  options: KafkaStreamOptions,
+): Promise<number> {
+  const deadline = Date.now() + options.connectTimeoutMs;
+  for (;;) {
+    try {
+      return await partitionCount(client, options);
+    } catch (err) {
+      if (kafkaErrorCode(err) !== "NotFound" || Date.now() + TOPIC_AGAIN_MS > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, TOPIC_AGAIN_MS));
+    }
+  }
+}
+
 /**
  * A startup failure as a SwitchyardError naming the brokers and the topic, with
  * the client's error kept as cause; no broker answering reads as Unavailable.

@@ -9,7 +9,7 @@ describe("kafka:// URLs", () => {
   it("reads brokers, topic and the defaults", () => {
     const o = parse("kafka://127.0.0.1:9092/orders");
     expect(o).toMatchObject({ brokers: ["127.0.0.1:9092"], topic: "orders", acks: -1, idempotent: true });
-    expect(o).toMatchObject({ compression: "none", lingerMs: 0, maxRecordBytes: 1_048_576, create: false });
+    expect(o).toMatchObject({ compression: "none", lingerMs: 0, maxRecordBytes: 1_048_064, create: false });
   });
 
   it("takes several brokers, from the host list and from ?brokers=", () => {

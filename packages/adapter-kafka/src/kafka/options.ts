@@ -35,7 +35,11 @@ export interface KafkaStreamOptions {
   connectTimeoutMs: number;
   /** How long one request may take, in ms. Default 30000. */
   requestTimeoutMs: number;
-  /** Largest record (key + value + headers) accepted, in bytes. Default 1 MiB, the broker's `message.max.bytes`. */
+  /**
+   * Largest record (key + value + headers) accepted, in bytes. Default 1 MiB less 512 bytes: the
+   * broker's `message.max.bytes` (1 MiB + 12) bounds the whole record batch, whose header and
+   * per-record framing take up to about a hundred bytes, so a record of a full MiB is refused.
+   */
   maxRecordBytes: number;
   /** Most records in one `send`. Default 10000. */
   maxBatchRecords: number;
@@ -76,7 +80,7 @@ export const KAFKA_DEFAULTS: Omit<KafkaStreamOptions, "brokers" | "topic"> = {
   sasl: undefined,
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  maxRecordBytes: 1_048_576,
+  maxRecordBytes: 1_048_064,
   maxBatchRecords: 10_000,
   sessionTimeoutMs: 30_000,
 };

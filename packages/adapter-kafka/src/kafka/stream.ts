@@ -9,7 +9,14 @@ import type {
   StreamDriver,
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
-import { baseOptions, ensureTopic, partitionCount, startupError, withDeadline } from "./client.js";
+import {
+  baseOptions,
+  createdPartitionCount,
+  ensureTopic,
+  partitionCount,
+  startupError,
+  withDeadline,
+} from "./client.js";
 import { KafkaConsumer } from "./consumer.js";
 import { kafkaErrorCode } from "./errors.js";
 import type { KafkaStreamOptions } from "./options.js";
@@ -44,11 +51,11 @@ export class KafkaStream implements StreamDriver {
   static async open(options: KafkaStreamOptions, setup: KafkaStreamSetup = {}): Promise<KafkaStream> {
     const stream = new KafkaStream(options, setup);
     try {
-      if (options.create) {
-        await withDeadline(ensureTopic(options), options.connectTimeoutMs, "create topic", options);
-      }
+      const created =
+        options.create &&
+        (await withDeadline(ensureTopic(options), options.connectTimeoutMs, "create topic", options));
       await withDeadline(
-        partitionCount(stream.producer, options),
+        created ? createdPartitionCount(stream.producer, options) : partitionCount(stream.producer, options),
         options.connectTimeoutMs,
         "metadata",
         options,

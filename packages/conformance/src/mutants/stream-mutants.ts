@@ -11,12 +11,18 @@ import { brokenStream, mapHeaders } from "./stream-wrap.js";
 
 const memory = embedded().schemes.find((s) => s.kind === "stream" && s.scheme === "memory")!;
 
-/** The harness of the embedded `memory://` stream, claiming what it truly does, over drivers with `defect`. */
-export function memoryStreamHarness(defect: () => StreamDefect): StreamHarness {
+/**
+ * The harness of the embedded `memory://` stream over drivers with `defect`,
+ * claiming what the stream truly does unless `overclaimed` says otherwise.
+ */
+export function memoryStreamHarness(
+  defect: () => StreamDefect,
+  overclaimed: Partial<StreamCapabilities> = {},
+): StreamHarness {
   return {
     name: "memory:// (mutant)",
     claims: {
-      capabilities: MEMORY_STREAM_CAPABILITIES,
+      capabilities: { ...MEMORY_STREAM_CAPABILITIES, ...overclaimed },
       probe: true,
       lag: true,
       nack: false,
@@ -46,6 +52,12 @@ const onReceive = (change: (records: IncomingRecord[]) => IncomingRecord[]): Str
   consumer: (inner) => ({ receive: async (max, signal) => change(await inner.receive(max, signal)) }),
 });
 
+/** A driver that declares more than it does, with a harness that believes it. */
+const overclaim = (name: string, capabilities: Partial<StreamCapabilities>): Mutant => ({
+  name: `stream: claims ${name}`,
+  suite: () => anySuite(streamSuite(memoryStreamHarness(() => ({ capabilities }), capabilities))),
+});
+
 /** Highest offset received per partition, for defects that commit more than they were told. */
 function tracking(inner: { receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> }) {
   const latest = new Map<string, Position>();
@@ -66,6 +78,7 @@ export const STREAM_MUTANTS: Mutant[] = [
   lie("no headers", { headers: false }),
   lie("ack settlement", { settlement: "ack" }),
   lie("a larger record limit than it keeps", { maxRecordBytes: 4 * 1024 * 1024 }),
+  overclaim("a larger record limit than it keeps", { maxRecordBytes: 4 * 1024 * 1024 }),
   mutant("has no probe()", () => ({ dropProbe: true })),
   mutant("has no lag()", () => ({ dropConsumer: ["lag"] })),
   mutant("has no onAssignment()", () => ({ dropConsumer: ["onAssignment"] })),

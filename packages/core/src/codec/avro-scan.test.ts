@@ -107,6 +107,13 @@ describe("avro() on hostile bytes", () => {
     expect(err.message).toContain("string at byte 0 says 2147483647 bytes, but only 1 are left");
   });
 
+  it("refuses an int past 32 bits, which avsc would return as it is", () => {
+    const bytes = Uint8Array.from([0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00]);
+    expect(decodeError(() => avro(arrayOf("int")).decode(bytes)).message).toMatch(
+      /int at byte 1 is -?\d+, outside the 32-bit range/,
+    );
+  });
+
   it("bounds the nesting of a recursive schema at maxDepth", () => {
     const list = {
       type: "record",

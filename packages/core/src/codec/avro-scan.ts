@@ -133,6 +133,7 @@ function compile(type: Type, compiled: Map<Type, Step>): Step {
     case "boolean":
       return fixed(1, "boolean");
     case "int":
+      return readInt;
     case "long":
     case "abstract:long":
       return skipLong;
@@ -229,6 +230,15 @@ function readLong(c: Cursor, what: string): number {
   } while (b & 0x80);
   c.pos = pos;
   return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+}
+
+/** Checks an int: avsc reads it as a long and would return a value past 32 bits as it is. */
+function readInt(c: Cursor): void {
+  const at = c.pos;
+  const value = readLong(c, "int");
+  if (value > 0x7fffffff || value < -0x80000000) {
+    throw problem(`int at byte ${at} is ${value}, outside the 32-bit range`);
+  }
 }
 
 function skipLong(c: Cursor): void {

@@ -21,7 +21,8 @@ export interface DecodeLimits {
   maxItems?: number;
   /**
    * The deepest nesting one payload may have: records, messages, arrays, maps
-   * (for JSON, arrays and objects), the outermost counting 1. Default 100.
+   * (for JSON, arrays and objects), the outermost counting 1. Default 100; for
+   * protobuf 101, protobufjs's own limit and the most it allows.
    */
   maxDepth?: number;
 }

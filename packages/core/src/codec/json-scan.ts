@@ -10,40 +10,39 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
 /**
- * Checks a JSON payload's nesting and item count against `limits` before it
- * is parsed; throws InvalidArgument naming the limit it exceeds. The bytes'
- * own well-formedness is left to `JSON.parse`, which allocates in proportion
- * to them.
+ * Checks a JSON text's nesting and item count against `limits` before it is
+ * parsed; throws InvalidArgument naming the limit it exceeds. Well-formedness
+ * is left to `JSON.parse`, which allocates in proportion to the text.
  */
-export function checkJsonLimits(bytes: Uint8Array, limits: ResolvedLimits): void {
-  // Each level takes a bracket and each item at least a byte: a payload this short cannot exceed either cap.
-  if (bytes.byteLength <= limits.maxDepth && bytes.byteLength <= limits.maxItems) return;
-  // Fewer brackets than levels allowed, counted natively, means the nesting is within bounds.
-  if (bytes.byteLength <= limits.maxItems && brackets(bytes, limits.maxDepth + 1) <= limits.maxDepth) return;
-  scan(bytes, limits);
+export function checkJsonLimits(text: string, limits: ResolvedLimits): void {
+  // Each level takes a bracket and each item at least a character: a text this short cannot exceed either cap.
+  if (text.length <= limits.maxDepth && text.length <= limits.maxItems) return;
+  // No more brackets than levels allowed means the nesting is within bounds; string search is fast.
+  if (text.length <= limits.maxItems && brackets(text, limits.maxDepth + 1) <= limits.maxDepth) return;
+  scan(text, limits);
 }
 
-/** How many `[` and `{` bytes `bytes` holds, counting no further than `stop`. */
-function brackets(bytes: Uint8Array, stop: number): number {
+/** How many `[` and `{` `text` holds, counting no further than `stop`. */
+function brackets(text: string, stop: number): number {
   let found = 0;
-  for (const bracket of [OPEN_ARRAY, OPEN_OBJECT]) {
-    let at = bytes.indexOf(bracket);
+  for (const bracket of ["[", "{"]) {
+    let at = text.indexOf(bracket);
     while (at !== -1 && found < stop) {
       found++;
-      at = bytes.indexOf(bracket, at + 1);
+      at = text.indexOf(bracket, at + 1);
     }
   }
   return found;
 }
 
-/** Walks the bytes outside strings, counting nesting depth, array elements and object members. */
-function scan(bytes: Uint8Array, limits: ResolvedLimits): void {
+/** Walks the text outside strings, counting nesting depth, array elements and object members. */
+function scan(text: string, limits: ResolvedLimits): void {
   let depth = 0;
   let items = 0;
   let inString = false;
   let opened = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
+  for (let i = 0; i < text.length; i++) {
+    const b = text.charCodeAt(i);
     if (inString) {
       if (b === BACKSLASH) i++;
       else if (b === QUOTE) inString = false;
@@ -60,7 +59,7 @@ function scan(bytes: Uint8Array, limits: ResolvedLimits): void {
       if (++depth > limits.maxDepth) {
         throw invalidArgument(
           "json",
-          `payload nests arrays and objects deeper than ${limits.maxDepth} levels (maxDepth) at byte ${i} — raise maxDepth if such records are expected`,
+          `payload nests arrays and objects deeper than ${limits.maxDepth} levels (maxDepth) at character ${i} — raise maxDepth if such records are expected`,
         );
       }
       opened = true;

@@ -41,13 +41,13 @@ class JsonCodec implements Codec<unknown> {
   }
 
   decode(bytes: Uint8Array): unknown {
-    checkJsonLimits(bytes, this.#limits);
     let text: string;
     try {
       text = decoder.decode(bytes);
     } catch (err) {
       throw invalidArgument("json", `payload of ${bytes.byteLength} bytes is not valid UTF-8`, err);
     }
+    checkJsonLimits(text, this.#limits);
     try {
       return JSON.parse(text);
     } catch (err) {

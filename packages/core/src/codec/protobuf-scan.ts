@@ -34,16 +34,23 @@ class Cursor {
 const packedWires = protobufjs.types.packed as Record<string, number | undefined>;
 
 /**
- * The scanner for payloads of `type`. Payloads too short to nest `maxDepth`
- * levels (each level takes a tag and a length) or to hold `maxItems` items
- * (each takes a byte) are not scanned: protobufjs already checks every length
- * against the bytes present, so they cannot make it allocate past their size.
+ * The deepest nesting protobufjs decodes, counted as `maxDepth` counts
+ * counts (the outermost message is 1): it refuses more than 100 levels below it.
+ */
+export const PROTOBUFJS_MAX_DEPTH = 101;
+
+/**
+ * The scanner for payloads of `type`. protobufjs checks every length against
+ * the bytes present and stops at {@link PROTOBUFJS_MAX_DEPTH}, so a payload is
+ * only scanned when it could break a cap protobufjs does not enforce: more
+ * bytes than `maxItems` (each item takes one), or a `maxDepth` below
+ * protobufjs's and room to exceed it (each level takes a tag and a length).
  */
 export function protobufScanner(type: Type, limits: ResolvedLimits): ProtobufScanner {
   const plan = planFor(type, new Map());
+  const depthBytes = limits.maxDepth < PROTOBUFJS_MAX_DEPTH ? 2 * limits.maxDepth : Infinity;
   return (bytes) => {
-    // Each level below the first takes at least a tag and a length; each item at least a byte.
-    if (bytes.byteLength < 2 * limits.maxDepth && bytes.byteLength <= limits.maxItems) return;
+    if (bytes.byteLength < depthBytes && bytes.byteLength <= limits.maxItems) return;
     const c = new Cursor(bytes, limits);
     scanMessage(c, plan, bytes.byteLength, undefined);
   };

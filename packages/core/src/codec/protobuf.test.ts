@@ -77,16 +77,22 @@ describe("protobuf()", () => {
       return bytes;
     }
 
-    it("refuses nesting deeper than maxDepth (default 100)", () => {
-      const deep = nested(150);
-      expect(() => protobuf(tree).decode(deep)).toThrow(
+    it("refuses nesting deeper than maxDepth (default 101, protobufjs's own limit)", () => {
+      expect(protobuf<{ next?: unknown }>(tree).decode(nested(101)).next).toBeDefined();
+      expect(() => protobuf(tree).decode(nested(150))).toThrow(
         expect.objectContaining({
           code: "InvalidArgument",
-          message: expect.stringContaining("nests deeper than 100 levels (maxDepth)"),
+          message: expect.stringContaining("nesting depth"),
         }),
       );
-      expect(() => protobuf(tree, { maxDepth: 20 }).decode(nested(21))).toThrow(/maxDepth/);
+      expect(() => protobuf(tree, { maxDepth: 20 }).decode(nested(21))).toThrow(
+        expect.objectContaining({
+          code: "InvalidArgument",
+          message: expect.stringContaining("nests deeper than 20 levels (maxDepth)"),
+        }),
+      );
       expect(protobuf<{ next?: unknown }>(tree, { maxDepth: 20 }).decode(nested(20)).next).toBeDefined();
+      expect(() => protobuf(tree, { maxDepth: 102 })).toThrow(/more than protobufjs decodes/);
     });
 
     it("refuses more repeated items and map entries than maxItems, packed or not", () => {
@@ -104,6 +110,13 @@ describe("protobuf()", () => {
     it("refuses a length prefix longer than the bytes left", () => {
       const huge = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x07, ...new Uint8Array(300)]);
       expect(() => protobuf(tree).decode(huge)).toThrow(
+        expect.objectContaining({
+          code: "InvalidArgument",
+          message: expect.stringContaining("not a valid Node"),
+        }),
+      );
+      // A payload longer than maxItems is scanned, and the scan names the length.
+      expect(() => protobuf(tree, { maxItems: 100 }).decode(huge)).toThrow(
         expect.objectContaining({
           code: "InvalidArgument",
           message: expect.stringContaining("2147483647 bytes"),

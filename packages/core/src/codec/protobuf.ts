@@ -5,12 +5,13 @@ import { invalidArgument, messageOf } from "./codec-error.js";
 import type { DecodeLimits } from "./decode-limits.js";
 import { resolveLimits } from "./decode-limits.js";
 import type { ProtobufScanner } from "./protobuf-scan.js";
-import { protobufScanner } from "./protobuf-scan.js";
+import { PROTOBUFJS_MAX_DEPTH, protobufScanner } from "./protobuf-scan.js";
 
 /**
  * Options of {@link protobuf}. `maxItems` and `maxDepth` cap what one payload
- * may hold (defaults 1,000,000 repeated items and map entries, 100 levels of
- * nested messages; protobufjs refuses more than 100 levels whatever the option).
+ * may hold: by default 1,000,000 repeated items and map entries, and 101
+ * levels of messages (the outermost and 100 nested: protobufjs's own limit,
+ * which is also the most `maxDepth` may be).
  */
 export interface ProtobufOptions extends DecodeLimits {
   /**
@@ -28,7 +29,16 @@ export interface ProtobufOptions extends DecodeLimits {
  * the type before encoding.
  */
 export function protobuf<T>(type: Type, options: ProtobufOptions = {}): Codec<T> {
-  const limits = resolveLimits("protobuf", options);
+  const limits = resolveLimits("protobuf", {
+    ...options,
+    maxDepth: options.maxDepth ?? PROTOBUFJS_MAX_DEPTH,
+  });
+  if (limits.maxDepth > PROTOBUFJS_MAX_DEPTH) {
+    throw invalidArgument(
+      "protobuf",
+      `maxDepth ${limits.maxDepth} is more than protobufjs decodes (${PROTOBUFJS_MAX_DEPTH} levels) — use at most ${PROTOBUFJS_MAX_DEPTH}`,
+    );
+  }
   return new ProtobufCodec<T>(type, options.toObject, protobufScanner(type, limits));
 }
 

@@ -226,4 +226,20 @@ describe("run", () => {
     await expect(r.ready).rejects.toThrow(/timeseries "scores"/);
     await expect(r.done).rejects.toThrow(/timeseries "scores"/);
   });
+
+  it("stops with an error when more than maxDeadLetterRatio of recent records is dead-lettered, showing the first dead letter", async () => {
+    const { drivers, resolver } = setup();
+    await publish(
+      drivers.stream.tx,
+      Array.from({ length: 300 }, (_, i) => ({ id: i, amount: -1 })),
+    );
+    const warnings: string[] = [];
+    const r = run(fraud, { resolver, maxDeadLetterRatio: 0.5, warn: (m) => warnings.push(m) });
+    await expect(r.done).rejects.toThrow(
+      /of the last [\d,]+ records \(100%\) went to the dead-letter stream/,
+    );
+    const shown = warnings.filter((w) => w.startsWith("dead letter: map#0:"));
+    expect(shown[0]).toContain("negative amount in");
+    expect(shown.length, "rate-limited").toBeLessThan(3);
+  });
 });

@@ -4,7 +4,9 @@ import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
 import type { Subscription } from "../resources/subscription.js";
 import { retryPolicy } from "../retry.js";
 import type { Pipeline, PipelineOptions } from "./builder.js";
+import { DeadLetterWatch } from "./dead-letter-watch.js";
 import { BatchProcessor } from "./processor.js";
+import { CLOSE_TIMEOUT_MS, drain, onSignals, within } from "./stopping.js";
 import { RunResources } from "./resources.js";
 import type { ResourceSource } from "./resources.js";
 import { StatsCollector, formatStats } from "./stats.js";
@@ -28,6 +30,10 @@ export interface RunOptions {
   drainTimeoutMs?: number;
   /** How long opening and probing every resource at startup may take, ms. Default 15000. */
   startupTimeoutMs?: number;
+  /** Share of the records of the last 10 s (at least 100) dead-lettered above which the run warns loudly. Default 0.5. */
+  deadLetterWarnRatio?: number;
+  /** Share of the records of the last 10 s (at least 100) dead-lettered above which the run stops with an error. Default: never. */
+  maxDeadLetterRatio?: number;
   /** Where warnings go. Default stderr. */
   warn?: (message: string) => void;
 }
@@ -137,6 +143,11 @@ async function execute(
   });
   started();
   let failure: unknown;
+  // A failure stops the run at once: the receive loop may be waiting for records.
+  const fail = (err: unknown) => {
+    failure ??= err;
+    stop.abort();
+  };
   const processor = new BatchProcessor({
     pipeline: pipeline.name,
     source: source.stream,
@@ -157,9 +168,7 @@ async function execute(
       }
       if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
     },
-    fail: (err) => {
-      failure ??= err;
-    },
+    fail,
   });
   stats.work = {
     get inFlight() {
@@ -169,6 +178,18 @@ async function execute(
       return processor.retrying;
     },
   };
+  const watch = new DeadLetterWatch({
+    warnRatio: options.deadLetterWarnRatio ?? 0.5,
+    maxRatio: options.maxDeadLetterRatio,
+    windowMs: 10_000,
+    minRecords: 100,
+  });
+  const watching = setInterval(() => {
+    const { warning, error } = watch.sample(stats.processed, stats.deadLetters);
+    if (warning !== undefined) warn(warning);
+    if (error !== undefined) fail(error);
+  }, 1000);
+  watching.unref();
   const reporter = new StatsReporter(pipeline.name, stats, subscription, options.stats ?? "off");
   const detachSignals = options.handleSignals === true ? onSignals(stop, hard, warn) : () => undefined;
 
@@ -183,9 +204,7 @@ async function execute(
       active++;
       void processor
         .process(batch)
-        .catch((err: unknown) => {
-          failure ??= err;
-        })
+        .catch(fail)
         .finally(() => {
           active--;
           slot?.();
@@ -197,6 +216,7 @@ async function execute(
       warn(`flushing sinks did not finish within ${CLOSE_TIMEOUT_MS} ms — stopping without it`),
     );
   } finally {
+    clearInterval(watching);
     reporter.stop();
     detachSignals();
     // A broker that does not answer must not hold the stop: what is not committed is redelivered.
@@ -217,50 +237,6 @@ async function execute(
     pipeline: pipeline.name,
     eventsPerSec: snapshot.uptimeMs > 0 ? (snapshot.processed * 1000) / snapshot.uptimeMs : 0,
   };
-}
-
-/** How long in-flight work may take to unwind once abandoned, ms. */
-const ABANDON_GRACE_MS = 2000;
-/** How long flushing sinks, and then the final commit, may each take at the end of a run, ms. */
-const CLOSE_TIMEOUT_MS = 5000;
-
-/**
- * Waits for in-flight records; after the timeout, abandons them (they are
- * redelivered later) and waits at most a short grace for them to unwind, so a
- * back end that never answers cannot hold the stop.
- */
-async function drain(
-  processor: BatchProcessor,
-  timeoutMs: number,
-  hard: AbortController,
-  warn: (m: string) => void,
-): Promise<void> {
-  const settled = processor.idle();
-  const drained = await within(timeoutMs, settled, () => {
-    warn(
-      `in-flight work did not finish within ${timeoutMs} ms — abandoning it; it is redelivered on restart`,
-    );
-  });
-  if (drained) return;
-  hard.abort();
-  await within(ABANDON_GRACE_MS, settled, () =>
-    warn(
-      `${processor.inFlight} records did not unwind within ${ABANDON_GRACE_MS} ms — stopping without them`,
-    ),
-  );
-}
-
-/** Waits for `work` at most `ms`; calls `late` and resolves false when the time runs out first. */
-async function within(ms: number, work: Promise<unknown>, late: () => void): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    const ok = await Promise.race([work.then(() => true), timedOut]);
-    if (!ok) late();
-    return ok;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function required(pipeline: Pipeline<unknown>, deadLetter: string): { kind: ResourceKind; name: string }[] {
@@ -286,22 +262,4 @@ function modelOptions(
       map.set(step.model, step.options.endpoint);
   }
   return map;
-}
-
-function onSignals(stop: AbortController, hard: AbortController, warn: (m: string) => void): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) {
-      warn(`${signal} again — abandoning in-flight work`);
-      hard.abort();
-    } else {
-      warn(`${signal} — draining in-flight batches, flushing sinks and committing (send again to abandon)`);
-      stop.abort();
-    }
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  };
 }

@@ -47,6 +47,8 @@ export class SinkWriter {
   retrying = 0;
   /** A sink that is down fails every write: one line per stage every few seconds says so. */
   private readonly warnings = new WarningLimiter(2000);
+  /** The first dead letter of each kind (stage and code) is shown, then one every 10 s. */
+  private readonly deadLetterWarnings = new WarningLimiter(10_000);
 
   constructor(private readonly setup: SinkWriterSetup) {}
 
@@ -81,6 +83,16 @@ export class SinkWriter {
     }
   }
 
+  private reportDeadLetter(d: Dead): void {
+    const error = errorText(d.error);
+    const { partition, offset } = d.settle.raw.position;
+    this.deadLetterWarnings.report(`${d.stage}\0${codeOf(d.error)}`, (more) =>
+      this.setup.warn(
+        `dead letter: ${d.stage}: ${error.length > 300 ? `${error.slice(0, 297)}...` : error} (partition ${partition}, offset ${offset}, ${d.attempts} attempts)${more}`,
+      ),
+    );
+  }
+
   /** Sends records to the dead-letter stream with their original bytes; false when it refused them or the run stopped hard. */
   async deadLetter(dead: Dead[]): Promise<boolean> {
     const { setup } = this;
@@ -95,6 +107,7 @@ export class SinkWriter {
     if (result === "ok") {
       setup.stats.deadLetters += records.length;
       setup.telemetry.recordDeadLetters(records.length);
+      for (const d of dead) this.reportDeadLetter(d);
       return true;
     }
     if (result !== "abandoned") {
