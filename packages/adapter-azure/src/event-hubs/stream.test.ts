@@ -152,6 +152,29 @@ describeService("eventhubs", "event hubs streams (double)", (env) => {
     });
   });
 
+  describeService("azurite", "when the AMQP connections drop", () => {
+    it("reconnects, sends again and keeps consuming where it was", async () => {
+      const hub = await freshHub(2);
+      const stream = await open(hub);
+      await stream.send(
+        numbered(10, (i) => `k${i % 3}`),
+        signal,
+      );
+      const consumer = await stream.openConsumer({ group: "drop", start: "earliest", consumerName: "c" });
+      opened.push(consumer);
+      const before = await take(consumer, 10);
+      await fetch(`${control}/connections/drop`, { method: "POST" });
+      const more = numbered(10, (i) => `k${i % 3}`).map((r, i) => ({
+        ...r,
+        value: Buffer.from(String(10 + i)),
+      }));
+      await stream.send(more, signal);
+      const after = await take(consumer, 10, 20_000);
+      const values = [...before, ...after].map((r) => Number(Buffer.from(r.value).toString()));
+      expect(new Set(values)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i)));
+    });
+  });
+
   it("fails at startup with NotFound for a hub that does not exist", async () => {
     await expect(open("no-such-hub")).rejects.toMatchObject({
       code: "NotFound",

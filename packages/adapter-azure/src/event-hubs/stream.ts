@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { EventDataBatch, EventHubProducerClient } from "@azure/event-hubs";
 import type {
   ConsumerDriver,
@@ -103,11 +104,14 @@ export class EventHubsStream implements StreamDriver {
     });
     const results: SendResult[] = records.map(() => ({ id: randomUUID() }));
     const groups = [...byKey];
+    // The concurrent sends each listen to the signal: more than Node's default of 10 listeners.
+    const shared = AbortSignal.any([signal]);
+    setMaxListeners(0, shared);
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
         const [key, indexes] = groups[next++]!;
-        await this.sendKey(key, indexes, records, results, signal);
+        await this.sendKey(key, indexes, records, results, shared);
       }
     };
     await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, groups.length) }, worker));

@@ -58,9 +58,14 @@ export function parsePosition(offset: string): { sequenceNumber: number; offset:
     : { sequenceNumber: Number(offset.slice(0, colon)), offset: offset.slice(colon + 1) };
 }
 
-/** The bytes a record takes in an event besides the SDK's framing: key, value, header names and values. */
+/**
+ * The bytes a record counts against `maxRecordBytes`: value, key and header
+ * names and values. The SDK's own framing (message id, event time property,
+ * annotations) comes out of the room the stream keeps below the link's limit.
+ */
 export function recordBytes(record: OutgoingRecord): number {
-  let size = record.value.byteLength + (record.key?.length ?? 0) + 32;
-  for (const [name, value] of Object.entries(record.headers)) size += name.length + value.length + 8;
+  let size = record.value.byteLength + (record.key === undefined ? 0 : Buffer.byteLength(record.key));
+  for (const [name, value] of Object.entries(record.headers))
+    size += Buffer.byteLength(name) + Buffer.byteLength(value);
   return size;
 }
