@@ -76,17 +76,18 @@ export async function runDemoOnce(profile: string, options: DemoRunOptions): Pro
     source: "switchyard.config.ts",
   });
   try {
+    // One group per stream: on Pub/Sub a group is a subscription, and its name is the project's, not the topic's.
     const group = `${plan.runName}-audit`;
     const alerts = await readStream(
       new Stream<ScoredTransaction>(await resolver.open("stream", "alerts"), {
         name: "alerts",
         codec: json(),
       }),
-      { group },
+      { group: `${group}-alerts` },
     );
     const deadLetters = await readStream(
       new Stream(await resolver.open("stream", "dead-letters"), { name: "dead-letters", codec: raw() }),
-      { group, atLeast: summary.deadLetters },
+      { group: `${group}-dead-letters`, atLeast: summary.deadLetters },
     );
     return {
       profile,
