@@ -3,7 +3,7 @@
  * hand-written batched loop doing the same work over the same bytes,
  * interleaved in one process.
  *
- *   npm run bench -- pipeline-passthrough [--events 1000000] [--runs 5]
+ *   npm run bench -- pipeline-passthrough [--events 1000000] [--runs 5] [--only pipeline|loop]
  *
  * Both sides read a pre-filled 4-partition `memory://` stream of Avro records
  * through a consumer, decode each, map it, drop about a tenth, encode the rest
@@ -11,7 +11,8 @@
  * per record and commit. The pipeline's side is timed from `run()` until every
  * record is done; the loop's side from opening its consumer until it has
  * committed everything. Run it under `node` on the built packages as well as
- * under `tsx` (docs/benchmarks.md).
+ * under `tsx` (docs/benchmarks.md). `--only` runs one side alone, to profile it
+ * (`node --cpu-prof`); its result line then has no ratio.
  */
 import { parseArgs } from "node:util";
 import {
@@ -28,7 +29,7 @@ import {
 } from "@switchyard/core";
 import type { IncomingRecord, OutgoingRecord, Point } from "@switchyard/core/driver";
 import type { BenchResult } from "./report.js";
-import { interleaved } from "./report.js";
+import { interleaved, median } from "./report.js";
 
 /** A reading as the source holds it. */
 interface Reading {
@@ -67,7 +68,11 @@ const point = (r: Scaled) => ({ fields: { scaled: r.scaled }, tags: { device: r.
 export default async function pipelinePassthrough(args: string[]): Promise<BenchResult> {
   const { values } = parseArgs({
     args,
-    options: { events: { type: "string", default: "1000000" }, runs: { type: "string", default: "5" } },
+    options: {
+      events: { type: "string", default: "1000000" },
+      runs: { type: "string", default: "5" },
+      only: { type: "string" },
+    },
   });
   const events = Number(values.events);
   const runs = Math.max(5, Number(values.runs));
@@ -152,6 +157,21 @@ export default async function pipelinePassthrough(args: string[]): Promise<Bench
     return (events * 1000) / elapsed;
   };
 
+  if (values.only !== undefined) {
+    const side = values.only === "loop" ? loopRate : pipelineRate;
+    const rates: number[] = [];
+    for (let i = 0; i < runs; i++) rates.push(await side());
+    const rate = Math.round(median(rates));
+    return {
+      bench: "pipeline-passthrough",
+      unit: "events/s",
+      ours: values.only === "loop" ? 0 : rate,
+      baseline: values.only === "loop" ? rate : 0,
+      ratio: 0,
+      runs,
+      baselineName: `${values.only} alone`,
+    };
+  }
   return interleaved(
     "pipeline-passthrough",
     "events/s",
