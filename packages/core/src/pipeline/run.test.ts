@@ -129,7 +129,7 @@ describe("run", () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slow = pointsSink();
-    const write = slow.write;
+    const write = slow.write.bind(slow);
     slow.write = async (points) => {
       await gate;
       await write(points);
