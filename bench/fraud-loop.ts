@@ -7,18 +7,17 @@
  * alerts with the same codec, and build one time-series point per record.
  *
  * State goes either through the embedded `memory://` state driver, called
- * directly with the same keys, counters and JSON profiles as the pipeline
+ * directly with the same keys and JSON card states as the pipeline
  * (`driver`, the benchmark's baseline), or through plain Maps (`map`, the
  * ceiling without any state store).
  */
-import type { IncrementEntry } from "@switchyard/core";
 import { ResourceResolver, SchemeRegistry, avro, embedded, json } from "@switchyard/core";
 import type { Point, StateStoreDriver } from "@switchyard/core/driver";
 import ort from "onnxruntime-node";
 import { CardStateMap } from "../examples/fraud-detection/src/card-state.js";
 import type { CardStateAccess, FeaturedTransaction } from "../examples/fraud-detection/src/enrich.js";
 import { cardFeatures } from "../examples/fraud-detection/src/enrich.js";
-import type { CardProfile } from "../examples/fraud-detection/src/features.js";
+import type { CardState } from "../examples/fraud-detection/src/card-state.js";
 import { FEATURE_COUNT, writeFeatures } from "../examples/fraud-detection/src/features.js";
 import { MODEL_PATH } from "../examples/fraud-detection/src/model-card.js";
 import type { Transaction } from "../examples/fraud-detection/src/schema.js";
@@ -127,10 +126,9 @@ function driverFeatures(driver: StateStoreDriver): FeatureStep {
     async getMany(keys) {
       const entries = await driver.get([...keys], signal);
       return entries.map((e) =>
-        e === undefined ? undefined : (JSON.parse(decoder.decode(e.value)) as CardProfile | number),
+        e === undefined ? undefined : (JSON.parse(decoder.decode(e.value)) as CardState),
       );
     },
-    incrementMany: (entries: readonly IncrementEntry[]) => driver.increment!([...entries], signal),
     putMany: (entries) =>
       driver.put(
         entries.map((e) => ({ key: e.key, value: encoder.encode(JSON.stringify(e.value)), ttlMs: e.ttlMs })),

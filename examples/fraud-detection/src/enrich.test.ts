@@ -1,8 +1,10 @@
 import { ResourceResolver, SchemeRegistry, StateStore, embedded } from "@switchyard/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { CardStateMap } from "./card-state.js";
-import type { CardProfile } from "./features.js";
-import { COUNTER_TTL_MS, FEATURE_COUNT, bucketOf, countKey, profileKey, writeFeatures } from "./features.js";
+import type { CardState } from "./card-state.js";
+import { cardKey } from "./card-state.js";
+import { BUCKET_MS, CARD_TTL_MS, FEATURE_COUNT, FEATURE_INDEX, writeFeatures } from "./features.js";
+import type { CardStateAccess } from "./enrich.js";
 import { cardFeatures } from "./enrich.js";
 import { generateTransactions } from "./generator.js";
 import type { Transaction } from "./schema.js";
@@ -10,12 +12,12 @@ import type { Transaction } from "./schema.js";
 let clock = Date.now();
 const resolvers: ResourceResolver[] = [];
 
-async function featureStore(name: string): Promise<StateStore<CardProfile | number>> {
+async function featureStore(name: string): Promise<StateStore<CardState>> {
   const registry = new SchemeRegistry([], { builtIns: [embedded({ now: () => clock })] });
   const config = { profiles: { local: { state: { features: `memory://${name}` } } } };
   const resolver = new ResourceResolver(config, "local", { registry });
   resolvers.push(resolver);
-  return new StateStore<CardProfile | number>(await resolver.open("state", "features"), { name: "features" });
+  return new StateStore<CardState>(await resolver.open("state", "features"), { name: "features" });
 }
 
 function transactions(count: number, seed: number): Transaction[] {
@@ -54,19 +56,40 @@ describe("cardFeatures", () => {
     expect(mismatches).toBe(0);
   });
 
-  it("lets window counters expire while profiles stay", async () => {
+  it("makes one read and one write per batch, one key per card", async () => {
+    const txs = transactions(5_000, 12).slice(0, 1024);
+    const store = await featureStore("features-calls");
+    const calls: string[][] = [];
+    const counting: CardStateAccess = {
+      getMany: (keys) => (calls.push([...keys]), store.getMany(keys)),
+      putMany: (entries) => (calls.push(entries.map((e) => e.key)), store.putMany(entries)),
+    };
+    await cardFeatures(txs, counting);
+    const cards = [...new Set(txs.map((tx) => tx.card))].map(cardKey);
+    expect(calls).toEqual([cards, cards]);
+  });
+
+  it("starts a card's window afresh after an idle bucket, keeping its profile", async () => {
+    const store = await featureStore("features-window");
+    const tx = transactions(10, 13)[0]!;
+    const first = await cardFeatures([tx], store);
+    const again = await cardFeatures([{ ...tx, ts: tx.ts + 1 }], store);
+    const later = await cardFeatures([{ ...tx, ts: tx.ts + 3 * BUCKET_MS }], store);
+    const windowCount = FEATURE_INDEX.window_count_log;
+    expect(first[0]!.features[windowCount]).toBeCloseTo(Math.log1p(1));
+    expect(again[0]!.features[windowCount]).toBeCloseTo(Math.log1p(2));
+    expect(later[0]!.features[windowCount]).toBeCloseTo(Math.log1p(1));
+    const [state] = await store.getMany([cardKey(tx.card)]);
+    expect(state!.profile.n).toBe(3);
+  });
+
+  it("forgets a card unused for the state's time to live", async () => {
     const txs = transactions(2_000, 12);
     const store = await featureStore("features-ttl");
     await cardFeatures(txs, store);
-    const last = txs.at(-1)!;
-    const counter = countKey(last.card, bucketOf(last.ts));
-    expect(await store.getMany([counter, profileKey(last.card)])).toEqual([
-      expect.any(Number),
-      expect.any(Object),
-    ]);
-    clock += COUNTER_TTL_MS + 1;
-    const [count, profile] = await store.getMany([counter, profileKey(last.card)]);
-    expect(count).toBeUndefined();
-    expect((profile as CardProfile).lastTs).toBe(last.ts);
+    const key = cardKey(txs.at(-1)!.card);
+    expect(await store.getMany([key])).toEqual([expect.any(Object)]);
+    clock += CARD_TTL_MS + 1;
+    expect(await store.getMany([key])).toEqual([undefined]);
   });
 });

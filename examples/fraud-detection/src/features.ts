@@ -1,7 +1,7 @@
 import { distanceKm } from "./geo.js";
 import type { Transaction } from "./schema.js";
 
-/** A card's history as the `features` state store keeps it under {@link profileKey}. */
+/** A card's history, part of its state in the `features` store (`CardState`). */
 export interface CardProfile {
   /** Time of the card's last transaction, ms. */
   lastTs: number;
@@ -27,10 +27,8 @@ export interface WindowTotals {
 
 /** Width of one window bucket, ms: the window covers the current and the previous bucket (10–20 minutes). */
 export const BUCKET_MS = 10 * 60_000;
-/** Time to live of a window counter: long enough for it to serve as the previous bucket. */
-export const COUNTER_TTL_MS = 3 * BUCKET_MS;
-/** Time to live of a card profile: a card unused for 90 days starts afresh. */
-export const PROFILE_TTL_MS = 90 * 24 * 3_600_000;
+/** Time to live of a card's state: a card unused for 90 days starts afresh. */
+export const CARD_TTL_MS = 90 * 24 * 3_600_000;
 
 /** The names of the model's input features, in order; `scripts/train.py` checks it trains on the same. */
 export const FEATURE_NAMES = [
@@ -63,24 +61,9 @@ const MAX_Z = 10;
 const PRIOR_VARIANCE = 0.5;
 const PRIOR_WEIGHT = 3;
 
-/** The state key of a card's profile. */
-export function profileKey(card: number): string {
-  return `card:${card}:last`;
-}
-
 /** The bucket number of a time. */
 export function bucketOf(ts: number): number {
   return Math.floor(ts / BUCKET_MS);
-}
-
-/** The state key of a card's transaction counter in a bucket. */
-export function countKey(card: number, bucket: number): string {
-  return `card:${card}:count:${bucket}`;
-}
-
-/** The state key of a card's amount counter (cents) in a bucket. */
-export function amountKey(card: number, bucket: number): string {
-  return `card:${card}:amount:${bucket}`;
 }
 
 /**

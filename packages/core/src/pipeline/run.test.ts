@@ -1,3 +1,4 @@
+import events from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { json } from "../codec/json.js";
 import type {
@@ -122,6 +123,50 @@ describe("run", () => {
     };
     return { drivers, resolver: source(drivers), sink };
   }
+
+  it("keeps Node's listener-leak warning away when many partitions write at once", async () => {
+    // Every sink write waits on the run's hard-stop signal; one listener each would pass Node's limit of 10.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = pointsSink();
+    const write = slow.write.bind(slow);
+    slow.write = async (points) => {
+      await gate;
+      await write(points);
+    };
+    const drivers = {
+      stream: {
+        tx: memoryStream("tx-wide", { partitions: 16 }),
+        alerts: memoryStream("alerts"),
+        "dead-letters": memoryStream("dlq"),
+      },
+      model: { model: amountModel() },
+      timeseries: { scores: slow },
+    };
+    // A key per record, so every partition gets some.
+    await new Stream<Tx>(drivers.stream.tx, { name: "tx", codec: json() }).publish(
+      Array.from({ length: 320 }, (_, i) => ({ key: `k${i}`, value: { id: i, amount: i } })),
+    );
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    // Node's own default, whatever the test runner set.
+    const limit = events.defaultMaxListeners;
+    events.defaultMaxListeners = 10;
+    try {
+      const r = run(fraud, { resolver: source(drivers) });
+      await r.ready;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await until(() => r.stats().processed === 320);
+      await r.stop();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+      events.defaultMaxListeners = limit;
+    }
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+  });
 
   it("scores every record, writes alerts and points, and commits", async () => {
     const { drivers, resolver, sink } = setup();

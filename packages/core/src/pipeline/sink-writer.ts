@@ -2,7 +2,7 @@ import { SwitchyardError, codeOf, isRetryable } from "../errors.js";
 import type { OutgoingRecord } from "../driver/index.js";
 import type { Stream } from "../resources/stream.js";
 import type { Settleable } from "../resources/received.js";
-import { raceAbort } from "../resources/signals.js";
+import { guardAbort } from "../resources/signals.js";
 import { backoffDelay, sleep } from "../retry.js";
 import type { RetryPolicy } from "../retry.js";
 import type { Item } from "./batch.js";
@@ -59,7 +59,8 @@ export class SinkWriter {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await raceAbort(w.perform(setup.hardStop), setup.hardStop, w.stage);
+          // One listener on the hard stop however many writes are in flight (guardAbort, not raceAbort).
+          await guardAbort(w.perform(setup.hardStop), setup.hardStop, w.stage);
           return "ok";
         } catch (error) {
           if (setup.hardStop.aborted) return "abandoned";

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../errors.js";
 import type { Point, TimeSeriesDriver } from "../driver/index.js";
@@ -135,6 +136,20 @@ describe("TimeSeriesSink", () => {
     driver.release();
     await Promise.all(writes);
     expect(driver.batches.flat()).toEqual(points(10));
+  });
+
+  it("keeps one abort listener on a signal however many writers wait for room", async () => {
+    // Node warns of a possible leak past 10 listeners on one signal; a run's signal sees every write.
+    const driver = new ListSeries(2);
+    driver.hold();
+    const sink = new TimeSeriesSink(driver, { name: "scores", maxBufferedPoints: 4 });
+    const signal = new AbortController().signal;
+    const writes = Array.from({ length: 20 }, (_, i) => sink.write(points(2, i * 2), { signal }));
+    await tick();
+    expect(getEventListeners(signal, "abort").length).toBeLessThanOrEqual(1);
+    driver.release();
+    await Promise.all(writes);
+    expect(driver.batches.flat()).toEqual(points(40));
   });
 
   it("refuses malformed points with InvalidArgument and buffers none of the write", async () => {

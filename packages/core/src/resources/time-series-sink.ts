@@ -3,7 +3,7 @@ import { type ErrorCode, SwitchyardError } from "../errors.js";
 import { type RetryPolicy, retryPolicy } from "../retry.js";
 import { callDriver } from "./driver-call.js";
 import { pointProblem } from "./point-check.js";
-import { canceled } from "./signals.js";
+import { canceled, onAbort } from "./signals.js";
 
 /** Options for a {@link TimeSeriesSink}. */
 export interface TimeSeriesSinkOptions {
@@ -211,15 +211,18 @@ export class TimeSeriesSink {
   #waitForRoom(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(canceled(`time-series sink "${this.name}": write`));
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        this.#room = this.#room.filter((w) => w !== wake);
-        reject(canceled(`time-series sink "${this.name}": write`));
-      };
+      // One listener per signal however many writes wait (a run's signal sees them all).
+      const cancel =
+        signal === undefined
+          ? undefined
+          : onAbort(signal, () => {
+              this.#room = this.#room.filter((w) => w !== wake);
+              reject(canceled(`time-series sink "${this.name}": write`));
+            });
       const wake = () => {
-        signal?.removeEventListener("abort", onAbort);
+        cancel?.();
         resolve();
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
       this.#room.push(wake);
     });
   }
