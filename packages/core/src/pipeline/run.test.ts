@@ -130,9 +130,9 @@ describe("run", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slow = pointsSink();
     const write = slow.write.bind(slow);
-    slow.write = async (points) => {
+    slow.write = async (points, signal) => {
       await gate;
-      await write(points);
+      await write(points, signal);
     };
     const drivers = {
       stream: {
