@@ -59,15 +59,23 @@ export default defineConfig({
       models: { fraud: model },
       timeseries: { fraud_scores: scores },
     },
+    // Streams and tables carry the run and are created on first use (`create=true`).
     aws: {
       streams: {
-        transactions: "kinesis://transactions?region=${AWS_REGION:-us-east-1}",
-        alerts: "kinesis://fraud-alerts?region=${AWS_REGION:-us-east-1}",
-        "dead-letters": "kinesis://transactions-dlq?region=${AWS_REGION:-us-east-1}",
+        transactions:
+          "kinesis://${FRAUD_RUN:-fraud}.transactions?region=${AWS_REGION:-us-east-1}&create=true&shards=4",
+        alerts: "kinesis://${FRAUD_RUN:-fraud}.alerts?region=${AWS_REGION:-us-east-1}&create=true",
+        "dead-letters":
+          "kinesis://${FRAUD_RUN:-fraud}.dead-letters?region=${AWS_REGION:-us-east-1}&create=true",
       },
-      state: { features: "dynamodb://fraud-features?region=${AWS_REGION:-us-east-1}" },
+      state: {
+        features: "dynamodb://${FRAUD_RUN:-fraud}.features?region=${AWS_REGION:-us-east-1}&create=true",
+      },
       models: { fraud: model },
-      timeseries: { fraud_scores: "timestream://fraud/scores?region=${AWS_REGION:-us-east-1}" },
+      timeseries: {
+        fraud_scores:
+          "timestream://fraud/${FRAUD_RUN:-fraud}.scores?region=${AWS_REGION:-us-east-1}&create=true",
+      },
     },
     azure: {
       streams: {

@@ -66,3 +66,16 @@ export function positiveParam(url: URL, name: string, fallback: number): number 
   }
   return value;
 }
+
+/** Reads an optional `true`/`false` parameter, or throws InvalidArgument naming it. */
+export function booleanParam(url: URL, name: string, fallback: boolean): boolean {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if (raw !== "true" && raw !== "false") {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `${url.protocol}//${url.host}: ${name}=${raw} must be true or false`,
+    );
+  }
+  return raw === "true";
+}

@@ -14,6 +14,7 @@ const NAMED_CODES: Readonly<Record<string, ErrorCode>> = {
   TooManyRequestsException: "ResourceExhausted",
   KMSThrottlingException: "ResourceExhausted",
   ValidationException: "InvalidArgument",
+  ValidationError: "InvalidArgument",
   InvalidArgumentException: "InvalidArgument",
   SerializationException: "InvalidArgument",
   RejectedRecordsException: "InvalidArgument",
@@ -34,6 +35,7 @@ const NAMED_CODES: Readonly<Record<string, ErrorCode>> = {
   ServiceUnavailable: "Unavailable",
   ServiceUnavailableException: "Unavailable",
   ModelNotReadyException: "Unavailable",
+  InternalDependencyException: "Unavailable",
   TimeoutError: "DeadlineExceeded",
 };
 

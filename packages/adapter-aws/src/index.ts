@@ -1,6 +1,7 @@
 /**
  * @switchyard/adapter-aws — AWS for Switchyard: Kinesis streams with shard
- * leases in DynamoDB (KCL-compatible lease table), DynamoDB state stores and Timestream sinks.
+ * leases in DynamoDB (KCL-compatible lease table), DynamoDB state stores, Timestream sinks
+ * and SageMaker model endpoints.
  */
 export { aws } from "./register.js";
 export { KinesisStream } from "./kinesis/stream.js";
@@ -19,4 +20,8 @@ export { TimestreamSink } from "./timestream/sink.js";
 export type { TimestreamSinkOptions } from "./timestream/sink.js";
 export { parseTimestreamUrl } from "./timestream/options.js";
 export type { TimestreamSettings } from "./timestream/options.js";
+export { SageMakerEndpoint } from "./sagemaker/endpoint.js";
+export type { SageMakerEndpointOptions } from "./sagemaker/endpoint.js";
+export { parseSageMakerUrl } from "./sagemaker/options.js";
+export type { SageMakerFormat, SageMakerSettings } from "./sagemaker/options.js";
 export { awsErrorCode } from "./errors.js";

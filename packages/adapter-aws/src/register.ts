@@ -1,6 +1,7 @@
 import type { Adapter, DriverContext, SchemeHandler } from "@switchyard/core/driver";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { TimestreamWriteClient } from "@aws-sdk/client-timestream-write";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { DYNAMODB_PARAMS, parseDynamoDBUrl } from "./dynamodb/options.js";
@@ -9,6 +10,8 @@ import { TIMESTREAM_PARAMS, parseTimestreamUrl } from "./timestream/options.js";
 import { TimestreamSink } from "./timestream/sink.js";
 import { KINESIS_PARAMS, parseKinesisUrl } from "./kinesis/options.js";
 import { KinesisStream } from "./kinesis/stream.js";
+import { SAGEMAKER_PARAMS, parseSageMakerUrl } from "./sagemaker/options.js";
+import { SageMakerEndpoint } from "./sagemaker/endpoint.js";
 
 /** The injected client of a resource, if it is an instance of `type`; throws naming the expected class otherwise. */
 export function injected<T>(
@@ -58,11 +61,29 @@ const timestreamScheme: SchemeHandler<"timeseries"> = {
   },
 };
 
+const sagemakerScheme: SchemeHandler<"model"> = {
+  kind: "model",
+  scheme: "sagemaker",
+  params: SAGEMAKER_PARAMS,
+  create(url, context) {
+    const client = injected(
+      context,
+      SageMakerRuntimeClient,
+      "SageMakerRuntimeClient from @aws-sdk/client-sagemaker-runtime",
+    );
+    return new SageMakerEndpoint(parseSageMakerUrl(url), client === undefined ? {} : { client });
+  },
+};
+
 /**
  * The AWS adapter: `kinesis://stream` streams (shard leases in DynamoDB) and
- * `dynamodb://table` state stores and `timestream://database/table` sinks.
+ * `dynamodb://table` state stores, `timestream://database/table` sinks and
+ * `sagemaker://endpoint` models.
  * Add `aws()` to the config's adapters.
  */
 export function aws(): Adapter {
-  return { name: "@switchyard/adapter-aws", schemes: [kinesisScheme, dynamodbScheme, timestreamScheme] };
+  return {
+    name: "@switchyard/adapter-aws",
+    schemes: [kinesisScheme, dynamodbScheme, timestreamScheme, sagemakerScheme],
+  };
 }

@@ -31,6 +31,9 @@ const ENGINES: Readonly<Record<string, () => Promise<RunDataEngine>>> = {
   "redis:": async () => (await import("./redis.js")).redisStateRunData,
   "rediss:": async () => (await import("./redis.js")).redisStateRunData,
   "file:": async () => (await import("./file.js")).fileRunData,
+  "kinesis:": async () => (await import("./aws.js")).kinesisRunData,
+  "dynamodb:": async () => (await import("./aws.js")).dynamodbRunData,
+  "timestream:": async () => (await import("./aws.js")).timestreamRunData,
 };
 
 /** The engine for a resource's scheme, or undefined when the demo has none for it. */

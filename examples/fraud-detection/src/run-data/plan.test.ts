@@ -8,7 +8,7 @@ import { cleanRuns, planRun } from "./plan.js";
 const config = defineConfig({
   profiles: {
     disk: {
-      streams: { transactions: "memory://transactions", audit: "kinesis://audit-${FRAUD_RUN:-fraud}" },
+      streams: { transactions: "memory://transactions", audit: "nats://audit-${FRAUD_RUN:-fraud}" },
       timeseries: {
         fraud_scores: "file:./${FRAUD_RUN:-fraud}.scores.ndjson",
         totals: "file:./totals.ndjson",
@@ -34,7 +34,7 @@ describe("a demo run's plan and clean-up", () => {
     expect(text).not.toMatch(/memory:/);
     expect(text).toMatch(/npm run demo -- --clean --profile disk/);
     expect(plan.warnings).toEqual([
-      "audit not checked for earlier data: no check for kinesis: here",
+      "audit not checked for earlier data: no check for nats: here",
       "totals is shared by every run: its name does not carry ${FRAUD_RUN}",
     ]);
   });
@@ -55,7 +55,7 @@ describe("a demo run's plan and clean-up", () => {
     expect(report).toContain(`removed file ${join(baseDir, "fraud-demo-b.scores.ndjson")}`);
     expect(report).toContain(`removed file ${join(baseDir, "fraud-demo-c.scores.ndjson")}`);
     expect(report.filter((line) => line.startsWith("left "))).toEqual([
-      "left kinesis://audit-fraud-demo-*: no clean-up for kinesis: here — remove it with the service's tools",
+      "left nats://audit-fraud-demo-*: no clean-up for nats: here — remove it with the service's tools",
     ]);
     expect((await readdir(baseDir)).sort()).toEqual(["fraud.scores.ndjson", "totals.ndjson"]);
   });

@@ -1,10 +1,10 @@
 /** The settings of a `dynamodb://table?…` URL. */
 import { SwitchyardError } from "@switchyard/core/driver";
-import { CLIENT_PARAMS, clientSettings } from "../client-config.js";
+import { CLIENT_PARAMS, booleanParam, clientSettings } from "../client-config.js";
 import type { ClientSettings } from "../client-config.js";
 
 /** Every query parameter `dynamodb://` accepts. */
-export const DYNAMODB_PARAMS = [...CLIENT_PARAMS, "ttlAttribute"] as const;
+export const DYNAMODB_PARAMS = [...CLIENT_PARAMS, "ttlAttribute", "create"] as const;
 
 /** A parsed `dynamodb://` URL. */
 export interface DynamoDBSettings {
@@ -14,6 +14,8 @@ export interface DynamoDBSettings {
   client: ClientSettings;
   /** The attribute the table's TTL setting names (epoch seconds). Default `ttl`. */
   ttlAttribute: string;
+  /** Whether a missing table is created (`create=true`, hash key `key`, on-demand). */
+  create: boolean;
 }
 
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
@@ -35,5 +37,10 @@ export function parseDynamoDBUrl(url: URL, env: NodeJS.ProcessEnv = process.env)
       `dynamodb://${table}: ttlAttribute=${ttlAttribute} — use letters, digits and _`,
     );
   }
-  return { table, client: clientSettings(url, "DYNAMODB", env), ttlAttribute };
+  return {
+    table,
+    client: clientSettings(url, "DYNAMODB", env),
+    ttlAttribute,
+    create: booleanParam(url, "create", false),
+  };
 }

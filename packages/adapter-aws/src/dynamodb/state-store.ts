@@ -16,6 +16,7 @@ import type {
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { awsErrorCode } from "../errors.js";
+import { CREATED_KEY_ATTRIBUTE, createTableIfMissing } from "./create.js";
 import { MAX_BATCH_GET, batchGet, batchWrite } from "./batch.js";
 import { incrementOne } from "./increment.js";
 import type { IncrementContext } from "./increment.js";
@@ -196,9 +197,13 @@ export class DynamoDBStateStore implements StateStoreDriver {
       reply = await this.client.send(new DescribeTableCommand({ TableName: table }), { abortSignal: signal });
     } catch (err) {
       if (awsErrorCode(err) !== "NotFound") throw err;
+      if (this.settings.create) {
+        await createTableIfMissing(this.client, table, signal);
+        return { keyAttribute: CREATED_KEY_ATTRIBUTE, ttlAttribute: this.settings.ttlAttribute };
+      }
       throw new SwitchyardError(
         "NotFound",
-        `dynamodb table "${table}" does not exist — create it with a string hash key (aws dynamodb create-table) or fix the URL`,
+        `dynamodb table "${table}" does not exist — create it with a string hash key (aws dynamodb create-table), add create=true to the URL, or fix the URL`,
         { cause: err },
       );
     }

@@ -1,6 +1,6 @@
 /** The settings of a `kinesis://stream?…` URL. */
 import { SwitchyardError } from "@switchyard/core/driver";
-import { CLIENT_PARAMS, clientSettings, positiveParam } from "../client-config.js";
+import { CLIENT_PARAMS, booleanParam, clientSettings, positiveParam } from "../client-config.js";
 import type { ClientSettings } from "../client-config.js";
 
 /** Every query parameter `kinesis://` accepts. */
@@ -10,6 +10,8 @@ export const KINESIS_PARAMS = [
   "leaseEndpoint",
   "failoverMs",
   "envelope",
+  "create",
+  "shards",
 ] as const;
 
 /** Default lease expiry without renewal: the KCL's `failoverTimeMillis`. */
@@ -29,6 +31,8 @@ export interface KinesisSettings {
   failoverMs: number;
   /** Whether records carry the Switchyard envelope (headers and event time); `envelope=false` writes bare payloads. */
   envelope: boolean;
+  /** Shards of a stream to create when it is missing (`create=true`, `shards`); undefined: never create. */
+  createShards: number | undefined;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -64,6 +68,7 @@ export function parseKinesisUrl(url: URL, env: NodeJS.ProcessEnv = process.env):
     leaseTable,
     failoverMs: positiveParam(url, "failoverMs", DEFAULT_FAILOVER_MS),
     envelope: envelope === "true",
+    createShards: booleanParam(url, "create", false) ? positiveParam(url, "shards", 1) : undefined,
   };
 }
 

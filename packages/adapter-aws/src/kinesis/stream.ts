@@ -16,6 +16,7 @@ import type {
 import { SwitchyardError } from "@switchyard/core/driver";
 import { awsErrorCode } from "../errors.js";
 import { KinesisConsumer } from "./consumer.js";
+import { createStreamIfMissing } from "./create.js";
 import { LeaseTable } from "./lease-table.js";
 import { defaultLeaseTable } from "./options.js";
 import type { KinesisSettings } from "./options.js";
@@ -50,6 +51,8 @@ export class KinesisStream implements StreamDriver {
   private readonly accepted = new WeakMap<OutgoingRecord, SendResult>();
   private readonly consumers = new Set<KinesisConsumer>();
   private closed = false;
+  /** The stream's existence, checked (and with `create=true` made) once. */
+  private ready: Promise<void> | undefined;
 
   constructor(
     private readonly settings: KinesisSettings,
@@ -78,6 +81,7 @@ export class KinesisStream implements StreamDriver {
    */
   async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
     this.checkOpen();
+    if (this.settings.createShards !== undefined) await this.ensure(signal);
     const stream = this.settings.stream;
     const todo: Pending[] = [];
     for (const record of records) {
@@ -120,7 +124,7 @@ export class KinesisStream implements StreamDriver {
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
     this.checkOpen();
     const signal = AbortSignal.timeout(60_000);
-    await this.describe(signal);
+    await this.ensure(signal);
     const table = new LeaseTable(
       this.dynamodb,
       this.settings.leaseTable ?? defaultLeaseTable(options.group, this.settings.stream),
@@ -153,7 +157,7 @@ export class KinesisStream implements StreamDriver {
 
   async probe(signal: AbortSignal): Promise<void> {
     this.checkOpen();
-    await this.describe(signal);
+    await this.ensure(signal);
   }
 
   async close(): Promise<void> {
@@ -171,7 +175,16 @@ export class KinesisStream implements StreamDriver {
     }
   }
 
-  /** Checks the stream exists; a missing one is NotFound naming it. */
+  /** Checks the stream exists once (creating it with `create=true`); a failed check is tried again next time. */
+  private ensure(signal: AbortSignal): Promise<void> {
+    this.ready ??= this.describe(signal).catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  /** Checks the stream exists; a missing one is created with `create=true`, else NotFound naming it. */
   private async describe(signal: AbortSignal): Promise<void> {
     try {
       await this.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: this.settings.stream }), {
@@ -179,9 +192,12 @@ export class KinesisStream implements StreamDriver {
       });
     } catch (err) {
       if (awsErrorCode(err) !== "NotFound") throw err;
+      const shards = this.settings.createShards;
+      if (shards !== undefined)
+        return createStreamIfMissing(this.kinesis, this.settings.stream, shards, signal);
       throw new SwitchyardError(
         "NotFound",
-        `kinesis stream "${this.settings.stream}" does not exist — create it (aws kinesis create-stream) or fix the URL`,
+        `kinesis stream "${this.settings.stream}" does not exist — create it (aws kinesis create-stream), add create=true to the URL, or fix the URL`,
         { cause: err },
       );
     }

@@ -8,6 +8,7 @@ import type { ErrorCode, Point, TimeSeriesCapabilities, TimeSeriesDriver } from 
 import { SwitchyardError } from "@switchyard/core/driver";
 import { awsErrorCode } from "../errors.js";
 import type { TimestreamSettings } from "./options.js";
+import { createTimestreamTableIfMissing } from "./create.js";
 import { rejectionMessage, toRecord } from "./transform.js";
 
 /** Most records in one WriteRecords call. */
@@ -27,6 +28,8 @@ export class TimestreamSink implements TimeSeriesDriver {
   private readonly ownsClient: boolean;
   private readonly target: string;
   private closed = false;
+  /** With `create=true`: the database and table, made once. */
+  private created: Promise<void> | undefined;
 
   constructor(
     private readonly settings: TimestreamSettings,
@@ -43,6 +46,7 @@ export class TimestreamSink implements TimeSeriesDriver {
       throw new SwitchyardError("FailedPrecondition", `timestream ${this.target}: the sink is closed`);
     if (points.length === 0) return;
     const records = points.map(toRecord);
+    await this.ensure(signal);
     try {
       await this.client.send(
         new WriteRecordsCommand({
@@ -74,6 +78,7 @@ export class TimestreamSink implements TimeSeriesDriver {
   }
 
   async probe(signal: AbortSignal): Promise<void> {
+    await this.ensure(signal);
     try {
       await this.client.send(
         new DescribeTableCommand({ DatabaseName: this.settings.database, TableName: this.settings.table }),
@@ -88,6 +93,19 @@ export class TimestreamSink implements TimeSeriesDriver {
     if (this.closed) return;
     this.closed = true;
     if (this.ownsClient) this.client.destroy();
+  }
+
+  /** With `create=true`, creates the database and table once; a failure is tried again next time. */
+  private ensure(signal: AbortSignal): Promise<void> {
+    if (!this.settings.create) return Promise.resolve();
+    const { database, table } = this.settings;
+    this.created ??= createTimestreamTableIfMissing(this.client, database, table, signal).catch(
+      (err: unknown) => {
+        this.created = undefined;
+        throw err;
+      },
+    );
+    return this.created;
   }
 
   private missing(err: unknown): unknown {

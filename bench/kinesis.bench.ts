@@ -1,0 +1,180 @@
+/**
+ * Kinesis through the adapter against the raw AWS SDK client doing the same
+ * calls on the same kinesalite (started through the test harness, with
+ * dynalite for the lease table), interleaved in one run:
+ *
+ * - publish: `Stream.publish` (JSON codec, envelope, PutRecords of 500)
+ *   against `PutRecordsCommand` with the same JSON payloads and keys;
+ * - consume+decode (in `extra`): a new group's `Subscription.receive` until
+ *   every record is decoded, against GetShardIterator/GetRecords per shard and
+ *   `JSON.parse`, both timed from the first read call.
+ *
+ * `npm run bench -- kinesis [records] [runs]` (defaults 5000 and 5).
+ */
+import { randomUUID } from "node:crypto";
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+} from "@aws-sdk/client-kinesis";
+import { Stream, json } from "@switchyard/core";
+import { KinesisStream, parseKinesisUrl } from "../packages/adapter-aws/src/index.js";
+import {
+  createStream,
+  deleteStream,
+  emulatorClients,
+} from "../packages/adapter-aws/src/kinesis/test-streams.js";
+import { startServices, stopServices } from "../test/harness/runner.js";
+import { useEmulatorCredentials } from "../test/services/aws/node-emulator.js";
+import { dynalite } from "../test/services/dynalite.js";
+import { kinesalite } from "../test/services/kinesalite.js";
+import { interleaved, type BenchResult } from "./report.js";
+
+const SHARDS = 4;
+const BATCH = 500;
+
+/** A transaction-sized record. */
+interface Event {
+  id: number;
+  card: string;
+  amount: number;
+  merchant: string;
+}
+
+const event = (id: number): Event => ({ id, card: `card-${id % 997}`, amount: id % 500, merchant: "m-0042" });
+
+/** Publishes `n` records through the adapter and returns records per second. */
+async function publishOurs(stream: Stream<Event>, n: number): Promise<number> {
+  const began = performance.now();
+  for (let at = 0; at < n; at += BATCH) {
+    const ids = Array.from({ length: Math.min(BATCH, n - at) }, (_, i) => at + i);
+    await stream.publish(ids.map((id) => ({ key: `card-${id % 997}`, value: event(id) })));
+  }
+  return n / ((performance.now() - began) / 1000);
+}
+
+/** The same records with PutRecords, JSON-encoded, all accepted or the bench fails. */
+async function publishRaw(client: KinesisClient, name: string, n: number): Promise<number> {
+  const encoder = new TextEncoder();
+  const began = performance.now();
+  for (let at = 0; at < n; at += BATCH) {
+    const ids = Array.from({ length: Math.min(BATCH, n - at) }, (_, i) => at + i);
+    const reply = await client.send(
+      new PutRecordsCommand({
+        StreamName: name,
+        Records: ids.map((id) => ({
+          PartitionKey: `card-${id % 997}`,
+          Data: encoder.encode(JSON.stringify(event(id))),
+        })),
+      }),
+    );
+    if ((reply.FailedRecordCount ?? 0) > 0) throw new Error(`${reply.FailedRecordCount} records rejected`);
+  }
+  return n / ((performance.now() - began) / 1000);
+}
+
+/** Reads `n` records in a new group through the adapter; records per second from the first receive. */
+async function consumeOurs(stream: Stream<Event>, n: number): Promise<number> {
+  const sub = await stream.subscribe({ group: `bench-${randomUUID().slice(0, 8)}`, maxBatch: BATCH });
+  try {
+    let seen = 0;
+    const began = performance.now();
+    while (seen < n) {
+      const batch = await sub.receive(AbortSignal.timeout(30_000));
+      if (batch === undefined) throw new Error("the subscription ended");
+      seen += batch.records.length;
+      sub.ack(batch.records);
+    }
+    return n / ((performance.now() - began) / 1000);
+  } finally {
+    await sub.close();
+  }
+}
+
+/** Reads `n` records with GetRecords on every shard from TRIM_HORIZON, 200 ms apart per shard, and parses them. */
+async function consumeRaw(client: KinesisClient, name: string, n: number): Promise<number> {
+  const shards = (await client.send(new ListShardsCommand({ StreamName: name }))).Shards ?? [];
+  const decoder = new TextDecoder();
+  let seen = 0;
+  const began = performance.now();
+  await Promise.all(
+    shards.map(async (shard) => {
+      let iterator = (
+        await client.send(
+          new GetShardIteratorCommand({
+            StreamName: name,
+            ShardId: shard.ShardId,
+            ShardIteratorType: "TRIM_HORIZON",
+          }),
+        )
+      ).ShardIterator;
+      while (seen < n && iterator !== undefined) {
+        const started = performance.now();
+        const reply = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH }));
+        for (const record of reply.Records ?? []) {
+          JSON.parse(decoder.decode(record.Data)) as Event;
+          seen++;
+        }
+        iterator = reply.NextShardIterator;
+        // The same 5 calls per second per shard the adapter keeps to.
+        const wait = 200 - (performance.now() - started);
+        if ((reply.Records ?? []).length === 0 && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    }),
+  );
+  return n / ((performance.now() - began) / 1000);
+}
+
+export default async function bench(args: string[]): Promise<BenchResult> {
+  const records = Number(args[0] ?? 5000);
+  const runs = Number(args[1] ?? 5);
+  useEmulatorCredentials();
+  const run = await startServices([kinesalite, dynalite], { backend: "local" });
+  const kinesis = run.started.find((s) => s.name === "kinesalite")?.env.SWITCHYARD_KINESALITE_ENDPOINT;
+  const dynamodb = run.started.find((s) => s.name === "dynalite")?.env.SWITCHYARD_DYNALITE_ENDPOINT;
+  if (kinesis === undefined || dynamodb === undefined)
+    throw new Error(`emulators unavailable: ${run.missing.map((m) => m.reason).join("; ")}`);
+  const clients = emulatorClients(kinesis, dynamodb);
+  const ours = `bench-ours-${randomUUID().slice(0, 8)}`;
+  const raw = `bench-raw-${randomUUID().slice(0, 8)}`;
+  await createStream(clients.kinesis, ours, SHARDS);
+  await createStream(clients.kinesis, raw, SHARDS);
+  const url = new URL(`kinesis://${ours}?region=us-east-1&endpoint=${kinesis}&leaseEndpoint=${dynamodb}`);
+  const stream = new Stream<Event>(new KinesisStream(parseKinesisUrl(url)), { name: "bench", codec: json() });
+  try {
+    const publish = await interleaved(
+      "kinesis",
+      "records/s",
+      "@aws-sdk/client-kinesis PutRecords x500",
+      runs,
+      () => publishOurs(stream, records),
+      () => publishRaw(clients.kinesis, raw, records),
+    );
+    // Each stream now holds (runs + 1) × records; reading the first `records` from the start is the same work on both.
+    const consume = await interleaved(
+      "kinesis-consume",
+      "records/s",
+      "@aws-sdk/client-kinesis GetRecords + JSON.parse",
+      runs,
+      () => consumeOurs(stream, records),
+      () => consumeRaw(clients.kinesis, raw, records),
+    );
+    return {
+      ...publish,
+      extra: {
+        "consume+decode records/s": consume.ours,
+        "raw GetRecords + JSON.parse records/s": consume.baseline,
+        "consume ratio": consume.ratio,
+      },
+    };
+  } finally {
+    await stream.close();
+    await deleteStream(clients, ours).catch(() => undefined);
+    await deleteStream(clients, raw).catch(() => undefined);
+    clients.kinesis.destroy();
+    clients.dynamodb.destroy();
+    await stopServices(run);
+  }
+}
