@@ -125,7 +125,9 @@ describeService("verdaccio", "Switchyard installed from an npm registry", (regis
       const resolver = new ResourceResolver(
         {
           adapters: [kafka()],
-          profiles: { feed: { streams: { orders: `kafka://${brokers}/${runName}.orders` } } },
+          profiles: {
+            feed: { streams: { orders: `kafka://${brokers}/${runName}.orders?partitions=2&create=true` } },
+          },
         },
         "feed",
       );

@@ -53,6 +53,7 @@ function atVersion(manifest: Manifest, version: string): Manifest {
 
 /** Packs `pkg` into `stageDir` and unpacks it there; resolves with the unpacked directory. */
 export async function stagePackage(pkg: RepoPackage, stageDir: string, version: string): Promise<string> {
+  mkdirSync(stageDir, { recursive: true });
   const packed = await run("npm", ["pack", "--json", "--pack-destination", stageDir], { cwd: pkg.dir });
   if (packed.code !== 0) throw new Error(describeRun(`npm pack in ${pkg.dir}`, packed));
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];

@@ -14,11 +14,11 @@ export interface Started {
   stderr(): string;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
-  /** Sends SIGTERM to the command and everything it started. */
+  /** Sends SIGTERM to the command, as a container stop does; npx passes it on to the process it runs. */
   terminate(): void;
 }
 
-/** Starts `command` in `cwd`, in its own process group, with the user's environment plus `env`. */
+/** Starts `command` in `cwd` with the user's environment plus `env`. */
 export function start(
   command: string,
   args: readonly string[],
@@ -43,7 +43,7 @@ export function start(
     stderr: () => stderr,
     exited,
     terminate: () => {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      child.kill("SIGTERM");
     },
   };
 }
