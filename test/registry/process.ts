@@ -14,11 +14,14 @@ export interface Started {
   stderr(): string;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
-  /** Sends SIGTERM to the command, as a container stop does; npx passes it on to the process it runs. */
+  /**
+   * Sends SIGTERM to the command and the processes it started, as Ctrl-C in a
+   * terminal reaches the whole foreground group: npx does not pass a signal on.
+   */
   terminate(): void;
 }
 
-/** Starts `command` in `cwd` with the user's environment plus `env`. */
+/** Starts `command` in `cwd`, in a process group of its own, with the user's environment plus `env`. */
 export function start(
   command: string,
   args: readonly string[],
@@ -43,7 +46,7 @@ export function start(
     stderr: () => stderr,
     exited,
     terminate: () => {
-      child.kill("SIGTERM");
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
     },
   };
 }
