@@ -5,11 +5,11 @@
  *
  * `local` uses only what ships inside @switchyard/core, and so does `serving`,
  * which is `local` with the model on a model server. Every other profile
- * needs one adapter package, imported only when that profile runs, so a
- * project that never uses a cloud never installs its SDK.
+ * needs an adapter package, listed by name below: core imports a package only
+ * when the profile being run uses one of its schemes, so a project that never
+ * uses a cloud never loads (and need not install) its SDK.
  */
 import { defineConfig } from "@switchyard/core";
-import { adaptersFor, selectedProfile } from "./src/adapters.js";
 
 const model = "onnx:./model/fraud.onnx";
 // Every name on a shared server carries the run (`FRAUD_RUN`, set by the demo to
@@ -28,7 +28,13 @@ const local = {
 };
 
 export default defineConfig({
-  adapters: await adaptersFor(selectedProfile()),
+  adapters: [
+    "@switchyard/adapter-kafka",
+    "@switchyard/adapter-redis",
+    "@switchyard/adapter-aws",
+    "@switchyard/adapter-azure",
+    "@switchyard/adapter-gcp",
+  ],
   profiles: {
     local,
     // `local`, scoring on a model server over the Open Inference Protocol v2

@@ -9,5 +9,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["@switchyard/core", "tsx"],
+  external: ["@switchyard/core", "@switchyard/model-server", "tsx"],
 });

@@ -8,7 +8,6 @@ import { ResourceResolver, Stream, json, raw } from "@switchyard/core";
 import type { Environment } from "@switchyard/core";
 import { fileURLToPath } from "node:url";
 import config from "../../examples/fraud-detection/switchyard.config.js";
-import { adaptersFor } from "../../examples/fraud-detection/src/adapters.js";
 import type { GroundTruth } from "../../examples/fraud-detection/src/feed.js";
 import type { RunPlan } from "../../examples/fraud-detection/src/run-data/plan.js";
 import { runDemo } from "../../examples/fraud-detection/src/run-demo.js";
@@ -70,7 +69,7 @@ export async function runDemoOnce(profile: string, options: DemoRunOptions): Pro
     },
     { stats: "off", env: options.env, generator: GENERATOR },
   );
-  const resolver = new ResourceResolver({ ...config, adapters: await adaptersFor(profile) }, profile, {
+  const resolver = new ResourceResolver(config, profile, {
     baseDir: EXAMPLE_DIR,
     env: runEnvironment(options.env, plan.runName),
     source: "switchyard.config.ts",

@@ -1,7 +1,6 @@
 import { ResourceResolver, Stream, SwitchyardError, avro, json, raw, run } from "@switchyard/core";
 import type { Environment, PipelineRun, RunOptions } from "@switchyard/core";
 import { fileURLToPath } from "node:url";
-import { adaptersFor } from "./adapters.js";
 import { AlertAudit } from "./alert-audit.js";
 import type { DemoOptions } from "./demo-options.js";
 import { GroundTruth, transactionFeed } from "./feed.js";
@@ -60,15 +59,11 @@ export async function runDemo(options: DemoOptions, settings: DemoSettings = {})
   const plan = await planDemoRun(options.profile, demoRunName(options.run), settings.env);
   const env = runEnvironment(settings.env ?? process.env, plan.runName);
   settings.onPlan?.(plan);
-  const resolver = new ResourceResolver(
-    { ...config, adapters: await adaptersFor(options.profile) },
-    options.profile,
-    {
-      baseDir: EXAMPLE_DIR,
-      env,
-      source: "switchyard.config.ts",
-    },
-  );
+  const resolver = new ResourceResolver(config, options.profile, {
+    baseDir: EXAMPLE_DIR,
+    env,
+    source: "switchyard.config.ts",
+  });
   try {
     const since = Date.now();
     const audit = await AlertAudit.start(

@@ -6,7 +6,7 @@ import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { doctorCommand } from "./doctor.js";
 import { runCommand } from "./run.js";
-import { serveModelCommand } from "@switchyard/model-server";
+import { serveModelCommand } from "./serve-model.js";
 
 /** The `switchyard` commands; adding a command is one line here. */
 export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand];

@@ -70,6 +70,7 @@ export { SchemeRegistry } from "./config/scheme-registry.js";
 export type { OpenContext, SchemeRegistryOptions } from "./config/scheme-registry.js";
 export { DEFAULT_PROFILE, defineConfig } from "./config/types.js";
 export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } from "./config/types.js";
+export type { AdapterEntry } from "./config/types.js";
 
 // embedded adapters (section: embedded)
 export { embedded } from "./embedded/adapter.js";

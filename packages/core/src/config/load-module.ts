@@ -1,7 +1,4 @@
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Adapter } from "../driver/adapter.js";
 import { SwitchyardError } from "../errors.js";
 
 /** Imports a module file by absolute path and resolves with its namespace. */
@@ -41,49 +38,4 @@ export async function importConfigModule(
     const detail = err instanceof Error ? err.message : String(err);
     throw new SwitchyardError("InvalidArgument", `cannot load ${source}: ${detail}`, { cause: err });
   }
-}
-
-/** Imports an npm package as installed next to the config (`baseDir`), else as core sees it. */
-async function importPackage(name: string, baseDir: string): Promise<unknown> {
-  try {
-    const resolved = createRequire(join(baseDir, "package.json")).resolve(name);
-    return await import(pathToFileURL(resolved).href);
-  } catch {
-    return import(name);
-  }
-}
-
-function isAdapter(value: unknown): value is Adapter {
-  const candidate = value as Partial<Adapter> | null | undefined;
-  return typeof candidate?.name === "string" && Array.isArray(candidate.schemes);
-}
-
-/**
- * The adapter an npm package provides, for configs that name packages instead of
- * calling factories (JSON/YAML): the default export, or the factory named after
- * the package (`kafka` in `@switchyard/adapter-kafka`), called without options.
- */
-export async function loadAdapterPackage(name: string, baseDir: string, source: string): Promise<Adapter> {
-  let namespace: Record<string, unknown>;
-  try {
-    namespace = (await importPackage(name, baseDir)) as Record<string, unknown>;
-  } catch (err) {
-    throw new SwitchyardError(
-      "InvalidArgument",
-      `${source} lists adapter "${name}", which cannot be loaded — npm install ${name}`,
-      { cause: err },
-    );
-  }
-  const factoryName = /adapter-([a-z0-9]+)$/.exec(name)?.[1];
-  for (const candidate of [
-    namespace.default,
-    factoryName === undefined ? undefined : namespace[factoryName],
-  ]) {
-    const value: unknown = typeof candidate === "function" ? (candidate as () => unknown)() : candidate;
-    if (isAdapter(value)) return value;
-  }
-  throw new SwitchyardError(
-    "InvalidArgument",
-    `${source} lists "${name}", which exports no adapter — expected a default export or a ${factoryName ?? "factory"}() function returning { name, schemes }`,
-  );
 }

@@ -116,29 +116,4 @@ describe("loadConfig", () => {
       /has no default export — write export default/,
     );
   });
-
-  it("imports adapters a data file lists by package name", async () => {
-    const pkg = join(dir, "node_modules", "@switchyard", "adapter-fake");
-    await mkdir(pkg, { recursive: true });
-    await writeFile(
-      join(pkg, "package.json"),
-      JSON.stringify({
-        name: "@switchyard/adapter-fake",
-        type: "module",
-        exports: { import: "./index.js", default: "./index.js" },
-      }),
-    );
-    await writeFile(
-      join(pkg, "index.js"),
-      "export function fake() { return { name: '@switchyard/adapter-fake', schemes: [] }; }",
-    );
-    await write("switchyard.config.yaml", `adapters: ["@switchyard/adapter-fake"]\n${YAML}`);
-    const loaded = await loadConfig({ cwd: dir, env: {} });
-    expect(loaded.config.adapters?.map((adapter) => adapter.name)).toEqual(["@switchyard/adapter-fake"]);
-
-    await write("switchyard.config.yaml", `adapters: ["@switchyard/adapter-nope"]\n${YAML}`);
-    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(
-      'lists adapter "@switchyard/adapter-nope", which cannot be loaded — npm install @switchyard/adapter-nope',
-    );
-  });
 });

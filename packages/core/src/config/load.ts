@@ -2,10 +2,9 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { Adapter } from "../driver/adapter.js";
 import { SwitchyardError } from "../errors.js";
 import type { Environment } from "./interpolate.js";
-import { defaultExport, importConfigModule, importWithNode, loadAdapterPackage } from "./load-module.js";
+import { defaultExport, importConfigModule, importWithNode } from "./load-module.js";
 import type { ModuleImporter } from "./load-module.js";
 import { checkConfig, chooseProfile, selectProfile } from "./profile.js";
 import type { SwitchyardConfig } from "./types.js";
@@ -40,7 +39,7 @@ export interface LoadConfigOptions {
 
 /** A config file, loaded and checked, with the profile to use. */
 export interface LoadedConfig {
-  /** The config, with `adapters` listed by package name already imported. */
+  /** The config as written; adapters listed by package name are imported when a resource needs them. */
   config: SwitchyardConfig;
   /** The selected profile (known to exist in `config.profiles`). */
   profile: string;
@@ -66,10 +65,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
 
   const raw = await readConfigFile(file, options.importModule ?? importWithNode);
   checkConfig(raw, source);
-  const config: SwitchyardConfig = {
-    ...raw,
-    adapters: await loadAdapters(raw.adapters ?? [], baseDir, source),
-  };
+  const config: SwitchyardConfig = raw;
   const profile = chooseProfile(options.profile, env);
   selectProfile(config, profile, source);
   return { config, profile, file, baseDir };
@@ -112,19 +108,4 @@ async function readConfigFile(file: string, importer: ModuleImporter): Promise<u
     );
   }
   return config;
-}
-
-/** Imports adapters a data file lists by package name; adapter objects pass through. */
-async function loadAdapters(
-  adapters: readonly unknown[],
-  baseDir: string,
-  source: string,
-): Promise<Adapter[]> {
-  const loaded: Adapter[] = [];
-  for (const adapter of adapters) {
-    loaded.push(
-      typeof adapter === "string" ? await loadAdapterPackage(adapter, baseDir, source) : (adapter as Adapter),
-    );
-  }
-  return loaded;
 }

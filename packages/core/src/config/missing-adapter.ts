@@ -18,6 +18,7 @@ const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
   redis,
   rediss: redis,
   "redis-stream": redis,
+  "rediss-stream": redis,
   kinesis: aws,
   dynamodb: aws,
   timestream: aws,
@@ -34,6 +35,11 @@ const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
   kserve: builtIn,
   tfserving: builtIn,
 };
+
+/** The project's package that serves `scheme`, if it is one of the project's adapters' schemes. */
+export function knownPackage(scheme: string): string | undefined {
+  return KNOWN_SCHEMES[scheme]?.pkg;
+}
 
 /**
  * The fix for a scheme no registered adapter handles, when the scheme belongs to

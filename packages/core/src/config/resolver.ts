@@ -52,7 +52,7 @@ export class ResourceResolver {
     this.profile = profileName;
     this.baseDir = options.baseDir ?? process.cwd();
     this.#env = options.env ?? process.env;
-    this.#registry = options.registry ?? new SchemeRegistry(config.adapters ?? []);
+    this.#registry = options.registry ?? new SchemeRegistry(config.adapters ?? [], { source });
   }
 
   /** The names of the profile's resources of one kind, in config order. */

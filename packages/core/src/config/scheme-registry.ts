@@ -1,10 +1,11 @@
 import type { Adapter, DriverByKind, DriverContext, ResourceKind, SchemeHandler } from "../driver/adapter.js";
 import { SwitchyardError, isAbort } from "../errors.js";
+import { AdapterPackages } from "./adapter-list.js";
 import { builtInAdapters } from "./built-ins.js";
 import { missingAdapterMessage } from "./missing-adapter.js";
 import { redactUrl, scrubSecrets } from "./redact.js";
 import { isDriverInstance, urlOfSpec } from "./spec.js";
-import type { ResourceSpec } from "./types.js";
+import type { AdapterEntry, ResourceSpec } from "./types.js";
 import { parseResourceUrl } from "./url.js";
 
 /** What the registry needs to know to open a resource besides its URL. */
@@ -17,6 +18,8 @@ export interface OpenContext {
 export interface SchemeRegistryOptions {
   /** Adapters registered before the given ones. Default: core's built-in adapters (`embedded()` ...). */
   builtIns?: readonly Adapter[];
+  /** How messages name the config that lists adapter packages. Default `"the config"`. */
+  source?: string;
 }
 
 const PLURAL: Readonly<Record<ResourceKind, string>> = {
@@ -28,17 +31,25 @@ const PLURAL: Readonly<Record<ResourceKind, string>> = {
 
 /**
  * The URL registry: which adapter builds the driver for each `scheme:` and kind.
- * Core's built-in adapters are always present; config files add the rest. Opening
- * a resource checks the scheme and every query parameter before the adapter sees
- * the URL, so mistakes surface at startup with the fix in the message.
+ * Core's built-in adapters are always present; config files add the rest, as
+ * adapter objects or as package names, which are imported only when a resource
+ * uses one of the schemes their package.json declares. Opening a resource checks
+ * the scheme and every query parameter before the adapter sees the URL, so
+ * mistakes surface at startup with the fix in the message.
  */
 export class SchemeRegistry {
   readonly #handlers = new Map<string, { handler: SchemeHandler; adapter: string }>();
+  readonly #packages: AdapterPackages;
 
-  /** Registers the built-ins, then `adapters` in order. */
-  constructor(adapters: readonly Adapter[] = [], options: SchemeRegistryOptions = {}) {
+  /** Registers the built-ins, then the adapter objects of `adapters` in order; package names wait until needed. */
+  constructor(adapters: readonly AdapterEntry[] = [], options: SchemeRegistryOptions = {}) {
     for (const adapter of options.builtIns ?? builtInAdapters()) this.register(adapter);
-    for (const adapter of adapters) this.register(adapter);
+    const names: string[] = [];
+    for (const adapter of adapters) {
+      if (typeof adapter === "string") names.push(adapter);
+      else this.register(adapter);
+    }
+    this.#packages = new AdapterPackages(names, options.source ?? "the config");
   }
 
   /**
@@ -94,7 +105,7 @@ export class SchemeRegistry {
     const { url: text, client } = urlOfSpec(spec, where);
     const url = parseResourceUrl(text, context.baseDir, where);
     const scheme = url.protocol.slice(0, -1);
-    const handler = this.#handlerFor(kind, scheme, where);
+    const handler = await this.#handlerFor(kind, scheme, where, context.baseDir);
     checkParams(url, handler, where);
 
     const driverContext: DriverContext = { name, baseDir: context.baseDir };
@@ -106,9 +117,19 @@ export class SchemeRegistry {
     }
   }
 
-  #handlerFor<K extends ResourceKind>(kind: K, scheme: string, where: string): SchemeHandler<K> {
-    const handler = this.handler(kind, scheme);
-    if (handler !== undefined) return handler;
+  async #handlerFor<K extends ResourceKind>(
+    kind: K,
+    scheme: string,
+    where: string,
+    baseDir: string,
+  ): Promise<SchemeHandler<K>> {
+    const registered = this.handler(kind, scheme);
+    if (registered !== undefined) return registered;
+    if (this.#packages.size > 0) {
+      for (const adapter of await this.#packages.serving(scheme, baseDir)) this.register(adapter);
+      const loaded = this.handler(kind, scheme);
+      if (loaded !== undefined) return loaded;
+    }
     const accepted = this.schemes(kind).map((s) => `${s}:`);
     const list = accepted.length === 0 ? "none" : accepted.join(" ");
     const otherKinds = [...this.#handlers.values()]

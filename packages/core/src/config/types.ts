@@ -36,14 +36,20 @@ export interface ProfileConfig {
   timeseries?: Record<string, ResourceSpec>;
 }
 
+/**
+ * One entry of a config's `adapters`: an adapter object (`kafka()`), or the name
+ * of an adapter package (`"@switchyard/adapter-kafka"`), imported only when the
+ * profile uses one of the schemes its package.json declares.
+ */
+export type AdapterEntry = Adapter | string;
+
 /** The contents of a `switchyard.config.*` file. */
 export interface SwitchyardConfig {
   /**
    * Adapters that handle URL schemes beyond the built-in ones (`memory:`, `onnx:`,
-   * `file:` ...). JSON/YAML files list npm package names instead, which
-   * `loadConfig` imports.
+   * `file:` ...): adapter objects, or package names imported on first use.
    */
-  adapters?: readonly Adapter[];
+  adapters?: readonly AdapterEntry[];
   /** Named profiles; `local` is the default. */
   profiles: Record<string, ProfileConfig>;
 }

@@ -1,13 +1,13 @@
 import { stat } from "node:fs/promises";
-import type * as OrtModule from "onnxruntime-node";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { SwitchyardError, isAbort } from "../errors.js";
 import type { ErrorCode } from "../errors.js";
 import type { ModelCapabilities } from "../driver/capabilities.js";
 import type { ModelDriver } from "../driver/model.js";
 import { fsErrorCode } from "./fs-errors.js";
+import { loadOnnxRuntime } from "./onnx-runtime.js";
+import type { Ort } from "./onnx-runtime.js";
 
-type Ort = typeof OrtModule;
 type InputType = "float32" | "float64";
 
 /** Options of {@link onnxModel}. */
@@ -172,8 +172,9 @@ function rowLength(row: unknown): number {
  * InvalidArgument, both naming the path, at creation time.
  */
 export async function onnxModel(path: string, options: OnnxModelOptions = {}): Promise<OnnxModel> {
-  // Loaded on first use, so importing @switchyard/core does not load the native runtime.
-  const ort: Ort = await import("onnxruntime-node");
+  // Loaded on first use, so importing @switchyard/core does not load the native runtime,
+  // and a project without onnx: models need not install it.
+  const ort = await loadOnnxRuntime();
   if (options.session !== undefined) return new OnnxModel(ort, options.session, path, options.output);
   try {
     const file = await stat(path);
