@@ -11,6 +11,7 @@ import { kafka } from "../services/kafka.js";
 import { kinesalite } from "../services/kinesalite.js";
 import { moto } from "../services/moto.js";
 import { pubsub } from "../services/pubsub.js";
+import { pythonPeers } from "../services/python-peers.js";
 import { redis } from "../services/redis.js";
 import type { ServiceDefinition } from "./service.js";
 
@@ -26,6 +27,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   moto,
   pubsub,
   bigtable,
+  pythonPeers,
 ];
 
 /** The registered service called `name`, or undefined. */
