@@ -10,6 +10,7 @@ describe("httpModels adapter", () => {
       ["model", "kserve"],
       ["model", "kserve+grpc"],
       ["model", "tfserving"],
+      ["model", "mlflow"],
     ]);
     const common = ["host", "https", "maxBatch", "output", "timeoutMs", "token", "version"];
     const params = Object.fromEntries(adapter.schemes.map((s) => [s.scheme, [...s.params].sort()]));
@@ -17,6 +18,7 @@ describe("httpModels adapter", () => {
       kserve: [...common, "binary", "datatype", "input"].sort(),
       "kserve+grpc": [...common, "datatype", "input"].sort(),
       tfserving: common,
+      mlflow: common.filter((p) => p !== "version"),
     });
   });
 
@@ -32,6 +34,7 @@ describe("httpModels adapter", () => {
     ["kserve://127.0.0.1:8080/fraud?https=yes", "https"],
     ["kserve://127.0.0.1:8080/fraud?binary=1", "binary must be true or false"],
     ["kserve+grpc://127.0.0.1:8081/", "model name"],
+    ["mlflow://127.0.0.1:5000/fraud", "the URL has no path"],
     ["tfserving://127.0.0.1:8501/fraud?timeoutMs=0", "timeoutMs"],
     ["tfserving://127.0.0.1:8501/fraud?maxBatch=x", "maxBatch"],
   ])("refuses %s naming the problem", async (url, problem) => {

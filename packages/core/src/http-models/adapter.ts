@@ -6,6 +6,7 @@ import type { Adapter, SchemeHandler } from "../driver/adapter.js";
 import { SwitchyardError } from "../errors.js";
 import { HTTP_MODEL_PARAMS, KSERVE_GRPC_PARAMS, KSERVE_PARAMS, parseModelUrl } from "./endpoint-url.js";
 import { KServeDriver } from "./kserve.js";
+import { MLFLOW_PARAMS, MlflowDriver } from "./mlflow.js";
 import { TfServingDriver } from "./tf-serving.js";
 
 /**
@@ -17,6 +18,7 @@ import { TfServingDriver } from "./tf-serving.js";
  * gRPC authority) and `token` (sent as `Authorization: Bearer`). `kserve` schemes also take
  * `input` and `datatype` (the input tensor, when metadata lists none) and `kserve://` takes
  * `binary=true|false` (the binary tensor extension; default: when the server lists it).
+ * `mlflow://host:port` (no path: the server serves one model) calls MLflow's scoring server.
  * An injected client must be a fetch-compatible function (HTTP schemes only).
  */
 export function httpModels(): Adapter {
@@ -50,5 +52,11 @@ export function httpModels(): Adapter {
       return new KServeGrpcDriver(parseModelUrl(url, context, example));
     },
   };
-  return { name: "@switchyard/core", schemes: [kserve, kserveGrpc, tfserving] };
+  const mlflow: SchemeHandler<"model"> = {
+    kind: "model",
+    scheme: "mlflow",
+    params: MLFLOW_PARAMS,
+    create: (url, context) => new MlflowDriver(parseModelUrl(url, context, "mlflow://127.0.0.1:5000", true)),
+  };
+  return { name: "@switchyard/core", schemes: [kserve, kserveGrpc, tfserving, mlflow] };
 }

@@ -52,8 +52,16 @@ export interface HttpModelTarget {
   what: string;
 }
 
-/** Reads a model URL; InvalidArgument names the fix for a bad one. */
-export function parseModelUrl(url: URL, context: DriverContext, example: string): HttpModelTarget {
+/**
+ * Reads a model URL; InvalidArgument names the fix for a bad one. With `nameless`, the server
+ * serves one model and the URL has no path (`mlflow://host:port`).
+ */
+export function parseModelUrl(
+  url: URL,
+  context: DriverContext,
+  example: string,
+  nameless = false,
+): HttpModelTarget {
   const scheme = url.protocol.slice(0, -1);
   const fail = (detail: string) =>
     new SwitchyardError(
@@ -63,7 +71,9 @@ export function parseModelUrl(url: URL, context: DriverContext, example: string)
   if (url.username !== "" || url.password !== "") throw fail("credentials in the URL are not supported");
   if (url.host === "") throw fail("the URL needs host:port");
   const model = decodeURIComponent(url.pathname.replace(/^\/+/, ""));
-  if (model === "" || model.includes("/")) throw fail("the URL path must be the model name");
+  if (nameless) {
+    if (model !== "") throw fail("the URL has no path: the server serves one model");
+  } else if (model === "" || model.includes("/")) throw fail("the URL path must be the model name");
   const https = flag(url, "https", fail);
   const binary = flag(url, "binary", fail);
   const headers: Record<string, string> = {};
@@ -91,7 +101,7 @@ export function parseModelUrl(url: URL, context: DriverContext, example: string)
     fetch:
       (client as FetchFunction | undefined) ??
       (host === undefined ? (input, init) => fetch(input, init) : nodeHttpFetch()),
-    what: `${scheme} model "${model}" at ${url.host}`,
+    what: nameless ? `${scheme} model at ${url.host}` : `${scheme} model "${model}" at ${url.host}`,
   };
 }
 

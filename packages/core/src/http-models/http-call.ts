@@ -94,11 +94,15 @@ function send(
   return call.fetch(call.url, init);
 }
 
-/** The server's own message: `{"error": "..."}` as the serving protocols define it, else the raw text, shortened. */
+/**
+ * The server's own message: `{"error": "..."}` as the serving protocols define it (MLflow's
+ * `{"message": "..."}`), else the raw text, shortened.
+ */
 function errorMessage(text: string): string {
   try {
-    const parsed = JSON.parse(text) as { error?: unknown };
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
     if (typeof parsed.error === "string") return parsed.error;
+    if (typeof parsed.message === "string") return parsed.message;
   } catch {
     // not JSON: fall through to the raw text
   }
