@@ -12,6 +12,7 @@ import { kinesalite } from "../services/kinesalite.js";
 import { moto } from "../services/moto.js";
 import { pubsub } from "../services/pubsub.js";
 import { pythonPeers } from "../services/python-peers.js";
+import { mlflow } from "../services/python-peers-mlflow.js";
 import { redis } from "../services/redis.js";
 import type { ServiceDefinition } from "./service.js";
 
@@ -28,6 +29,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   pubsub,
   bigtable,
   pythonPeers,
+  mlflow,
 ];
 
 /** The registered service called `name`, or undefined. */

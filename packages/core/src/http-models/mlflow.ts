@@ -22,8 +22,17 @@ export class MlflowDriver extends HttpModelDriver {
   async predict(inputs: unknown[], signal: AbortSignal): Promise<unknown[]> {
     this.checkOpen();
     if (inputs.length === 0) return [];
+    const data = inputRows(inputs, this.target.what);
+    // A dataframe has one column count: the server would pad a short row with NaN and score it.
+    const bad = data.findIndex((r) => r.length !== data[0]!.length);
+    if (bad > 0) {
+      throw new SwitchyardError(
+        "InvalidArgument",
+        `${this.target.what}: input ${bad} has ${data[bad]!.length} numbers but input 0 has ${data[0]!.length}; every input needs the same length`,
+      );
+    }
     const answer = await this.call(`${this.target.origin}/invocations`, signal, {
-      dataframe_split: { data: inputRows(inputs, this.target.what) },
+      dataframe_split: { data },
     });
     const predictions = (answer as { predictions?: unknown }).predictions;
     if (!Array.isArray(predictions)) {
