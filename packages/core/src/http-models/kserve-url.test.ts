@@ -86,4 +86,19 @@ describe("kserve:// URL parameters", () => {
       proxy.server.close();
     }
   });
+
+  it("classifies a deadline as DeadlineExceeded when a Host override sends through node:http", async () => {
+    const silent = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const driver = await open(`kserve://127.0.0.1:${port}/fraud?host=fraud.example.com&timeoutMs=200`);
+      expect(await failure(driver, driver.probe!(signal()))).toBe("DeadlineExceeded");
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
 });

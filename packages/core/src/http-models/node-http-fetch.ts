@@ -23,11 +23,14 @@ export function nodeHttpFetch(): FetchFunction {
         agent: secure ? agents.https : agents.http,
         ...(init.signal === undefined || init.signal === null ? {} : { signal: init.signal }),
       });
-      req.on("error", reject);
+      // As fetch does, an aborted call rejects with the signal's reason (a TimeoutError for deadlines).
+      const fail = (err: Error) =>
+        reject(init.signal?.aborted === true ? (init.signal.reason as Error) : err);
+      req.on("error", fail);
       req.on("response", (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
+        res.on("error", fail);
         res.on("end", () => {
           const answer = new Headers();
           for (const [name, value] of Object.entries(res.headers)) {
