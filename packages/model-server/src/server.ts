@@ -198,12 +198,10 @@ function send(res: ServerResponse, reply: Reply, closing: boolean): void {
     if (closing) headers.push("connection", "close");
     res.writeHead(reply.status, headers);
   } else {
-    const headers: Record<string, string | number> = {
-      "content-type": contentType,
-      "content-length": length,
-      ...reply.headers,
-    };
-    if (closing) headers.connection = "close";
+    // Still a flat list: binary tensor answers carry a header on every request.
+    const headers: (string | number)[] = ["content-type", contentType, "content-length", length];
+    for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+    if (closing && reply.headers.connection === undefined) headers.push("connection", "close");
     res.writeHead(reply.status, headers);
   }
   res.end(body);
