@@ -36,8 +36,8 @@ const FEATURES = 10;
 const HEAVY_HIDDEN = [1024, 1024];
 const CHILD_ENV = "SWITCHYARD_BENCH_MODEL_SERVER";
 
-/** A keep-alive HTTP/1.1 connection that sends one prebuilt request at a time. */
-class Connection {
+/** A keep-alive HTTP/1.1 connection that sends one prebuilt request at a time (also used by model-server-protocols). */
+export class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private waiting: ((status: number) => void) | undefined;
   private constructor(private readonly socket: Socket) {
@@ -78,7 +78,7 @@ class Connection {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc. */
-function cpuSeconds(pid: number | undefined): number | undefined {
+export function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15, in clock ticks (100/s on Linux).

@@ -11,6 +11,8 @@ import { kafka } from "../services/kafka.js";
 import { kinesalite } from "../services/kinesalite.js";
 import { moto } from "../services/moto.js";
 import { pubsub } from "../services/pubsub.js";
+import { pythonPeers } from "../services/python-peers.js";
+import { mlflow } from "../services/python-peers-mlflow.js";
 import { redis } from "../services/redis.js";
 import { verdaccio } from "../services/verdaccio.js";
 import type { ServiceDefinition } from "./service.js";
@@ -28,6 +30,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
   pubsub,
   bigtable,
   verdaccio,
+  pythonPeers,
+  mlflow,
 ];
 
 /** The registered service called `name`, or undefined. */

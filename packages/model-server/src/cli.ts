@@ -11,6 +11,7 @@ import { serveModel } from "./server.js";
 export const SERVE_MODEL_USAGE = `usage: switchyard serve-model <model.onnx> [options]
 
   --port <n>             port (default: $AIP_HTTP_PORT, else 8080)
+  --grpc-port <n>        also serve the Open Inference Protocol over gRPC on this port
   --host <addr>          interface to bind (default: $SWITCHYARD_HOST, else 127.0.0.1)
   --name <name>          model name in routes (default: $SWITCHYARD_MODEL_NAME, else file name)
   --max-batch <n>        most rows per session run (default 64; 1 turns batching off)
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       allowPositionals: true,
       options: {
         port: { type: "string" },
+        "grpc-port": { type: "string" },
         host: { type: "string" },
         name: { type: "string" },
         "max-batch": { type: "string" },
@@ -79,6 +81,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     options = {
       env,
       ...num("port", values.port),
+      ...num("grpcPort", values["grpc-port"]),
       ...(host === undefined ? {} : { host }),
       ...(name === undefined ? {} : { name }),
       ...num("maxBatch", values["max-batch"]),
@@ -99,7 +102,10 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     log(`serve-model: ${(err as Error).message}`);
     return err instanceof SwitchyardError && err.code !== "Unavailable" ? 2 : 1;
   }
-  log(`serving model "${server.model}" from ${path} on ${server.url} (metrics on ${server.url}/metrics)`);
+  const grpc = server.grpcPort === undefined ? "" : `, gRPC on port ${server.grpcPort}`;
+  log(
+    `serving model "${server.model}" from ${path} on ${server.url}${grpc} (metrics on ${server.url}/metrics)`,
+  );
   await (io.signal === undefined ? signalled() : aborted(io.signal));
   log("shutting down: finishing requests in flight");
   await server.close();

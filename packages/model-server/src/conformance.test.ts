@@ -1,6 +1,6 @@
 /**
- * Model conformance of core's HTTP model drivers (`kserve://`, `tfserving://`)
- * against this server, on an ephemeral 127.0.0.1 port, serving the in-code
+ * Model conformance of core's model drivers (`kserve://` with binary and with JSON
+ * tensors, `kserve+grpc://`, `tfserving://`, `mlflow://`) against this server, on an ephemeral 127.0.0.1 port, serving the in-code
  * logistic-regression fixture model as `fraud`.
  */
 import { httpModels } from "@switchyard/core";
@@ -12,14 +12,20 @@ import type { ModelServer } from "./server.js";
 
 let server: ModelServer | undefined;
 beforeAll(async () => {
-  server = await startFixture();
+  server = await startFixture({ grpcPort: 0 });
 });
 afterAll(() => server?.close());
 
-/** Opens `<scheme>://127.0.0.1:<port>/<model>` through the adapter, as a profile would. */
-async function open(scheme: "kserve" | "tfserving", model: string): Promise<ModelDriver> {
+type Variant = "kserve" | "kserve?binary=false" | "kserve+grpc" | "tfserving" | "mlflow";
+
+/** Opens `<scheme>://127.0.0.1:<port>/<model>[?query]` through the adapter, as a profile would. */
+async function open(variant: Variant, model: string): Promise<ModelDriver> {
+  const [scheme, query] = variant.split("?") as [string, string | undefined];
   const handler = httpModels().schemes.find((s) => s.scheme === scheme)!;
-  const url = new URL(`${scheme}://127.0.0.1:${server!.port}/${model}`);
+  const port = scheme === "kserve+grpc" ? server!.grpcPort : server!.port;
+  // MLflow's scoring server serves one model: its URL names none.
+  const path = scheme === "mlflow" ? "" : `/${model}`;
+  const url = new URL(`${scheme}://127.0.0.1:${port}${path}${query === undefined ? "" : `?${query}`}`);
   return (await handler.create(url, { name: "conformance", baseDir: "." })) as ModelDriver;
 }
 
@@ -27,13 +33,13 @@ const rows = [row(1), row(2), row(3), row(4)];
 // Batched and single runs may differ in the last bits of a float32.
 const same = (a: unknown, b: unknown) => Math.abs(Number(a) - Number(b)) < 1e-6;
 
-for (const scheme of ["kserve", "tfserving"] as const) {
+for (const scheme of ["kserve", "kserve?binary=false", "kserve+grpc", "tfserving", "mlflow"] as const) {
   runModelConformance({
-    name: `${scheme}:// against the model server`,
+    name: `${scheme.replace(/^([^?]+)/, "$1://")} against the model server`,
     client: null,
     probe: true,
     create: () => open(scheme, "fraud"),
-    createMissing: () => open(scheme, "no-such-model"),
+    ...(scheme === "mlflow" ? {} : { createMissing: () => open(scheme, "no-such-model") }),
     inputs: rows,
     // Nine features for a ten-feature model: the server answers 400.
     badInput: row(5).slice(0, 9),

@@ -19,10 +19,15 @@ export class HttpError extends Error {
   }
 }
 
-/** What a route answers: a status and a JSON value, or text with its content type. */
+/** What a route answers: a status and a JSON value, or text (or bytes) with its content type. */
 export type Reply =
   | { status: number; json: unknown; headers?: Readonly<Record<string, string>> }
-  | { status: number; text: string; contentType: string; headers?: Readonly<Record<string, string>> };
+  | {
+      status: number;
+      text: string | Buffer;
+      contentType: string;
+      headers?: Readonly<Record<string, string>>;
+    };
 
 /** A 200-style JSON reply whose body is already JSON text. */
 export function jsonText(status: number, text: string): Reply {

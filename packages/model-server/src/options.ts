@@ -11,6 +11,8 @@ export interface ServeModelOptions {
   port?: number;
   /** Interface to bind. Default `127.0.0.1`; use `0.0.0.0` inside a container. */
   host?: string;
+  /** Port of the Open Inference Protocol's gRPC service on the same host; 0 picks a free one. Default: no gRPC. */
+  grpcPort?: number;
   /** Name the model is served under. Default: the file name without `.onnx`. */
   name?: string;
   /** Version reported by metadata and status routes. Default `"1"`. */
@@ -37,6 +39,7 @@ export interface ServeModelOptions {
 export interface ResolvedOptions {
   port: number;
   host: string;
+  grpcPort: number | undefined;
   name: string;
   version: string;
   maxBatch: number;
@@ -60,6 +63,7 @@ export function resolveOptions(path: string, options: ServeModelOptions): Resolv
   const resolved: ResolvedOptions = {
     port: options.port ?? envPort ?? 8080,
     host: options.host ?? "127.0.0.1",
+    grpcPort: options.grpcPort,
     name: options.name ?? basename(path, extname(path)),
     version: options.version ?? "1",
     maxBatch: options.maxBatch ?? 64,
@@ -76,6 +80,7 @@ export function resolveOptions(path: string, options: ServeModelOptions): Resolv
     },
   };
   integer("port", resolved.port, 0, 65535);
+  if (resolved.grpcPort !== undefined) integer("grpcPort", resolved.grpcPort, 0, 65535);
   integer("maxBatch", resolved.maxBatch, 1);
   integer("maxDelayMs", resolved.maxDelayMs, 0);
   integer("maxQueue", resolved.maxQueue, 1);

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { Batcher, type BatcherStats } from "./batcher.js";
+import { serveGrpc, type GrpcListener } from "./grpc-server.js";
 import { HttpError, type Reply } from "./http.js";
 import { ServerMetrics, type RouteRequests } from "./metrics.js";
 import { loadModel, type TensorSpec } from "./model.js";
@@ -24,6 +25,8 @@ export interface ModelServer {
   url: string;
   /** The port listened on (useful with port 0). */
   port: number;
+  /** The gRPC port, when `grpcPort` was given. */
+  grpcPort: number | undefined;
   /** Name the model is served under. */
   model: string;
   /** The model's input and outputs. */
@@ -130,12 +133,29 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
   }
   const port = (server.address() as AddressInfo).port;
   const host = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
+  let grpc: GrpcListener | undefined;
+  if (resolved.grpcPort !== undefined) {
+    try {
+      grpc = await serveGrpc(
+        model,
+        batcher,
+        { ...resolved, port: resolved.grpcPort },
+        metrics,
+        () => !draining,
+      );
+    } catch (err) {
+      server.close();
+      await model.session.release();
+      throw err;
+    }
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       draining = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const grpcStopped = grpc?.close(resolved.shutdownTimeoutMs);
       server.closeIdleConnections();
       const finished =
         inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
@@ -147,6 +167,7 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
       clearTimeout(timer);
       server.closeAllConnections();
       await stopped;
+      await grpcStopped;
       await model.session.release();
     })();
     return closing;
@@ -155,6 +176,7 @@ export async function serveModel(path: string, options: ServeModelOptions = {}):
   return {
     url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
     port,
+    grpcPort: grpc?.port,
     model: model.name,
     tensors: { input: model.input, outputs: model.outputs },
     stats: () => batcher.stats(),
@@ -176,12 +198,10 @@ function send(res: ServerResponse, reply: Reply, closing: boolean): void {
     if (closing) headers.push("connection", "close");
     res.writeHead(reply.status, headers);
   } else {
-    const headers: Record<string, string | number> = {
-      "content-type": contentType,
-      "content-length": length,
-      ...reply.headers,
-    };
-    if (closing) headers.connection = "close";
+    // Still a flat list: binary tensor answers carry a header on every request.
+    const headers: (string | number)[] = ["content-type", contentType, "content-length", length];
+    for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+    if (closing && reply.headers.connection === undefined) headers.push("connection", "close");
     res.writeHead(reply.status, headers);
   }
   res.end(body);

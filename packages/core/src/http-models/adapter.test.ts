@@ -4,15 +4,22 @@ import { httpModels } from "./adapter.js";
 import { open } from "./driver-fixture.js";
 
 describe("httpModels adapter", () => {
-  it("registers kserve and tfserving model schemes with their parameters", () => {
+  it("registers kserve, kserve+grpc and tfserving model schemes with their parameters", () => {
     const adapter = httpModels();
     expect(adapter.schemes.map((s) => [s.kind, s.scheme])).toEqual([
       ["model", "kserve"],
+      ["model", "kserve+grpc"],
       ["model", "tfserving"],
+      ["model", "mlflow"],
     ]);
-    for (const s of adapter.schemes) {
-      expect([...s.params].sort()).toEqual(["https", "maxBatch", "output", "timeoutMs", "version"]);
-    }
+    const common = ["host", "https", "maxBatch", "output", "timeoutMs", "token", "version"];
+    const params = Object.fromEntries(adapter.schemes.map((s) => [s.scheme, [...s.params].sort()]));
+    expect(params).toEqual({
+      kserve: [...common, "binary", "datatype", "input"].sort(),
+      "kserve+grpc": [...common, "datatype", "input"].sort(),
+      tfserving: common,
+      mlflow: common.filter((p) => p !== "version"),
+    });
   });
 
   it("takes maxBatch from the URL, 64 by default", async () => {
@@ -25,6 +32,9 @@ describe("httpModels adapter", () => {
     ["kserve://127.0.0.1:8080/a/b", "model name"],
     ["kserve://user:secret@127.0.0.1:8080/fraud", "credentials"],
     ["kserve://127.0.0.1:8080/fraud?https=yes", "https"],
+    ["kserve://127.0.0.1:8080/fraud?binary=1", "binary must be true or false"],
+    ["kserve+grpc://127.0.0.1:8081/", "model name"],
+    ["mlflow://127.0.0.1:5000/fraud", "the URL has no path"],
     ["tfserving://127.0.0.1:8501/fraud?timeoutMs=0", "timeoutMs"],
     ["tfserving://127.0.0.1:8501/fraud?maxBatch=x", "maxBatch"],
   ])("refuses %s naming the problem", async (url, problem) => {

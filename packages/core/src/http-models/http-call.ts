@@ -27,6 +27,8 @@ export interface JsonCall {
   url: string;
   /** Request body, serialised as JSON; GET when absent. */
   body?: unknown;
+  /** Extra headers (Host, Authorization). */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** Cancels the call. */
   signal: AbortSignal;
   /** Extra deadline of this call alone, in ms. */
@@ -40,16 +42,11 @@ export interface JsonCall {
  * with HttpStatusError; a 2xx answer that is not JSON rejects with Internal.
  */
 export async function callJson(call: JsonCall): Promise<unknown> {
-  const signal =
-    call.timeoutMs === undefined
-      ? call.signal
-      : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
-  const init: RequestInit = { method: call.body === undefined ? "GET" : "POST", signal };
-  if (call.body !== undefined) {
-    init.body = JSON.stringify(call.body);
-    init.headers = { "content-type": "application/json", accept: "application/json" };
-  }
-  const res = await call.fetch(call.url, init);
+  const res = await send(
+    call,
+    call.body === undefined ? undefined : JSON.stringify(call.body),
+    call.body === undefined ? {} : { "content-type": "application/json", accept: "application/json" },
+  );
   const text = await res.text();
   if (!res.ok) {
     throw new HttpStatusError(res.status, `${call.what} answered ${res.status}: ${errorMessage(text)}`);
@@ -61,11 +58,51 @@ export async function callJson(call: JsonCall): Promise<unknown> {
   }
 }
 
-/** The server's own message: `{"error": "..."}` as the serving protocols define it, else the raw text, shortened. */
+/**
+ * POSTs `body` as it is, with `headers` on top of the call's, and resolves with the
+ * answer's headers and bytes. A non-2xx answer rejects with HttpStatusError.
+ */
+export async function callBytes(
+  call: JsonCall,
+  body: Uint8Array,
+  headers: Readonly<Record<string, string>>,
+): Promise<{ headers: Headers; bytes: Buffer }> {
+  const res = await send(call, body, headers);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (!res.ok) {
+    const text = bytes.toString("utf8");
+    throw new HttpStatusError(res.status, `${call.what} answered ${res.status}: ${errorMessage(text)}`);
+  }
+  return { headers: res.headers, bytes };
+}
+
+function send(
+  call: JsonCall,
+  body: string | Uint8Array | undefined,
+  headers: Readonly<Record<string, string>>,
+): Promise<Response> {
+  const signal =
+    call.timeoutMs === undefined
+      ? call.signal
+      : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
+  const init: RequestInit = {
+    method: body === undefined ? "GET" : "POST",
+    signal,
+    headers: { ...call.headers, ...headers },
+  };
+  if (body !== undefined) init.body = body;
+  return call.fetch(call.url, init);
+}
+
+/**
+ * The server's own message: `{"error": "..."}` as the serving protocols define it (MLflow's
+ * `{"message": "..."}`), else the raw text, shortened.
+ */
 function errorMessage(text: string): string {
   try {
-    const parsed = JSON.parse(text) as { error?: unknown };
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
     if (typeof parsed.error === "string") return parsed.error;
+    if (typeof parsed.message === "string") return parsed.message;
   } catch {
     // not JSON: fall through to the raw text
   }

@@ -3,7 +3,7 @@ import type { ModelDriver } from "../driver/model.js";
 import { type ErrorCode, SwitchyardError } from "../errors.js";
 import { classifyHttpError } from "./classify.js";
 import type { HttpModelTarget } from "./endpoint-url.js";
-import { callJson } from "./http-call.js";
+import { callBytes, callJson } from "./http-call.js";
 
 /**
  * What every HTTP model driver shares: the target, JSON calls with the target's
@@ -47,7 +47,26 @@ export abstract class HttpModelDriver implements ModelDriver {
   }
 
   protected call(url: string, signal: AbortSignal, body?: unknown): Promise<unknown> {
+    const { fetch, timeoutMs, what, headers } = this.target;
+    return callJson({
+      fetch,
+      url,
+      signal,
+      timeoutMs,
+      what,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+  }
+
+  /** POSTs raw bytes with `headers`; resolves with the answer's headers and bytes. */
+  protected callRaw(
+    url: string,
+    signal: AbortSignal,
+    body: Uint8Array,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<{ headers: Headers; bytes: Buffer }> {
     const { fetch, timeoutMs, what } = this.target;
-    return callJson({ fetch, url, signal, timeoutMs, what, ...(body === undefined ? {} : { body }) });
+    return callBytes({ fetch, url, signal, timeoutMs, what, headers: this.target.headers }, body, headers);
   }
 }

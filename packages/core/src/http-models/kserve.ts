@@ -6,21 +6,9 @@
 import { SwitchyardError } from "../errors.js";
 import type { HttpModelTarget } from "./endpoint-url.js";
 import { HttpModelDriver } from "./http-model-driver.js";
+import { advertisesBinary, inputSpec, type InputSpec } from "./kserve-metadata.js";
 import { flattenInput, outputValue } from "./rows.js";
-
-/** The model's input as its metadata declares it. */
-interface InputSpec {
-  name: string;
-  datatype: string;
-  /** Shape after the batch dimension; -1 where the server leaves it open. */
-  rowShape: number[];
-}
-
-interface OutputTensor {
-  name: string;
-  shape: number[];
-  data: unknown[];
-}
+import { encodeTensor, hasBinaryForm, HEADER_LENGTH, readAnswer } from "./v2-binary.js";
 
 /**
  * Scores batches with one `infer` call each: the inputs become one tensor
@@ -28,7 +16,7 @@ interface OutputTensor {
  */
 export class KServeDriver extends HttpModelDriver {
   private readonly base: string;
-  private input: Promise<InputSpec> | undefined;
+  private input: Promise<{ spec: InputSpec; binary: boolean }> | undefined;
 
   constructor(target: HttpModelTarget) {
     super(target);
@@ -39,26 +27,33 @@ export class KServeDriver extends HttpModelDriver {
   async predict(inputs: unknown[], signal: AbortSignal): Promise<unknown[]> {
     this.checkOpen();
     if (inputs.length === 0) return [];
-    const spec = await this.metadata(signal);
+    const { spec, binary } = await this.metadata(signal);
     const data: number[] = [];
-    let rowSize = -1;
-    for (let i = 0; i < inputs.length; i++) {
-      const n = flattenInput(inputs[i], data, i, this.target.what);
-      if (rowSize === -1) rowSize = n;
-      else if (n !== rowSize) {
-        throw new SwitchyardError(
-          "InvalidArgument",
-          `${this.target.what}: input ${i} has ${n} numbers but input 0 has ${rowSize}; every input needs the same length`,
-        );
-      }
-    }
+    const rowSize = flattenBatch(inputs, data, this.target.what);
     const rowShape = spec.rowShape.length === 1 && spec.rowShape[0] === -1 ? [rowSize] : spec.rowShape;
-    const body = {
-      inputs: [{ name: spec.name, shape: [inputs.length, ...rowShape], datatype: spec.datatype, data }],
-      ...(this.target.output === undefined ? {} : { outputs: [{ name: this.target.output }] }),
-    };
-    const answer = await this.call(`${this.base}/infer`, signal, body);
-    return this.rows(answer);
+    const tensor = { name: spec.name, shape: [inputs.length, ...rowShape], datatype: spec.datatype };
+    const { output } = this.target;
+    if (!binary || !hasBinaryForm(spec.datatype)) {
+      const body = {
+        inputs: [{ ...tensor, data }],
+        ...(output === undefined ? {} : { outputs: [{ name: output }] }),
+      };
+      return outputRows(await this.call(`${this.base}/infer`, signal, body), this.target);
+    }
+    const bytes = encodeTensor(spec.datatype, data);
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [{ ...tensor, parameters: { binary_data_size: bytes.length } }],
+        ...(output === undefined
+          ? { parameters: { binary_data_output: true } }
+          : { outputs: [{ name: output, parameters: { binary_data: true } }] }),
+      }),
+    );
+    const answer = await this.callRaw(`${this.base}/infer`, signal, Buffer.concat([header, bytes]), {
+      "content-type": "application/octet-stream",
+      [HEADER_LENGTH]: String(header.length),
+    });
+    return outputRows(readAnswer(answer.headers, answer.bytes, this.target.what), this.target);
   }
 
   /** Resolves when the model answers ready. */
@@ -67,32 +62,18 @@ export class KServeDriver extends HttpModelDriver {
     await this.call(`${this.base}/ready`, signal);
   }
 
-  /** Reads the input's name, datatype and shape from the model metadata; a failure is retried on the next call. */
-  private metadata(signal: AbortSignal): Promise<InputSpec> {
-    this.input ??= this.call(this.base, signal).then(
-      (meta) => {
-        const inputs = (meta as { inputs?: unknown }).inputs;
-        const first = Array.isArray(inputs)
-          ? (inputs[0] as Partial<Record<string, unknown>> | undefined)
-          : undefined;
-        if (
-          inputs === undefined ||
-          !Array.isArray(inputs) ||
-          inputs.length !== 1 ||
-          typeof first?.name !== "string"
-        ) {
-          throw new SwitchyardError(
-            "FailedPrecondition",
-            `${this.target.what}: the model must take exactly one input tensor; its metadata lists ${JSON.stringify(inputs)}`,
-          );
-        }
-        const shape = Array.isArray(first.shape) ? (first.shape as number[]) : [-1, -1];
-        return {
-          name: first.name,
-          datatype: typeof first.datatype === "string" ? first.datatype : "FP32",
-          rowShape: shape.slice(1).map((d) => (typeof d === "number" && d > 0 ? d : -1)),
-        };
-      },
+  /**
+   * Reads the input to send from the model metadata and the URL, and whether the server takes
+   * binary tensors, once; a failure is retried on the next call.
+   */
+  private metadata(signal: AbortSignal): Promise<{ spec: InputSpec; binary: boolean }> {
+    const serverMeta = (): Promise<boolean> =>
+      this.target.binary !== undefined
+        ? Promise.resolve(this.target.binary)
+        : // A server without the metadata route simply gets JSON.
+          this.call(`${this.target.origin}/v2`, signal).then(advertisesBinary, () => false);
+    this.input ??= Promise.all([this.call(this.base, signal), serverMeta()]).then(
+      ([meta, binary]) => ({ spec: inputSpec(meta, this.target), binary }),
       (err: unknown) => {
         this.input = undefined;
         throw err;
@@ -100,42 +81,57 @@ export class KServeDriver extends HttpModelDriver {
     );
     return this.input;
   }
+}
 
-  /** One value per row of the answer: the only (or chosen) output's row, else `{name: row}`. */
-  private rows(answer: unknown): unknown[] {
-    const outputs = (answer as { outputs?: unknown }).outputs;
-    if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every(isTensor)) {
-      throw new SwitchyardError("Internal", `${this.target.what}: the answer has no output tensors`);
-    }
-    const chosen =
-      this.target.output === undefined ? outputs : outputs.filter((o) => o.name === this.target.output);
-    if (chosen.length === 0) {
+/** Flattens every input of a batch into `data`; all inputs must hold as many numbers. Returns that count. */
+export function flattenBatch(inputs: readonly unknown[], data: number[], what: string): number {
+  let rowSize = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    const n = flattenInput(inputs[i], data, i, what);
+    if (rowSize === -1) rowSize = n;
+    else if (n !== rowSize) {
       throw new SwitchyardError(
-        "Internal",
-        `${this.target.what}: the answer lacks output "${this.target.output}"`,
+        "InvalidArgument",
+        `${what}: input ${i} has ${n} numbers but input 0 has ${rowSize}; every input needs the same length`,
       );
     }
-    const rows = chosen[0]!.shape[0] ?? 0;
-    if (chosen.some((o) => o.shape[0] !== rows)) {
-      throw new SwitchyardError(
-        "Internal",
-        `${this.target.what}: the answer's outputs disagree on the batch size`,
-      );
-    }
-    // Data may come flat or nested; rows are cut from the flat form.
-    const flats = chosen.map((o) => {
-      const flat = o.data.flat(Infinity);
-      return { name: o.name, flat, size: rows === 0 ? 0 : flat.length / rows };
-    });
-    const rowOf = (t: (typeof flats)[number], r: number) =>
-      outputValue(t.flat.slice(r * t.size, (r + 1) * t.size));
-    const result = new Array<unknown>(rows);
-    for (let r = 0; r < rows; r++) {
-      if (flats.length === 1) result[r] = rowOf(flats[0]!, r);
-      else result[r] = Object.fromEntries(flats.map((t) => [t.name, rowOf(t, r)]));
-    }
-    return result;
   }
+  return rowSize;
+}
+
+/** One value per row of an answer's outputs: the only (or chosen) output's row, else `{name: row}`. */
+export function outputRows(answer: unknown, target: HttpModelTarget): unknown[] {
+  const outputs = (answer as { outputs?: unknown }).outputs;
+  if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every(isTensor)) {
+    throw new SwitchyardError("Internal", `${target.what}: the answer has no output tensors`);
+  }
+  const chosen = target.output === undefined ? outputs : outputs.filter((o) => o.name === target.output);
+  if (chosen.length === 0) {
+    throw new SwitchyardError("Internal", `${target.what}: the answer lacks output "${target.output}"`);
+  }
+  const rows = chosen[0]!.shape[0] ?? 0;
+  if (chosen.some((o) => o.shape[0] !== rows)) {
+    throw new SwitchyardError("Internal", `${target.what}: the answer's outputs disagree on the batch size`);
+  }
+  // Data may come flat or nested; rows are cut from the flat form.
+  const flats = chosen.map((o) => {
+    const flat = o.data.flat(Infinity);
+    return { name: o.name, flat, size: rows === 0 ? 0 : flat.length / rows };
+  });
+  const rowOf = (t: (typeof flats)[number], r: number) =>
+    outputValue(t.flat.slice(r * t.size, (r + 1) * t.size));
+  const result = new Array<unknown>(rows);
+  for (let r = 0; r < rows; r++) {
+    if (flats.length === 1) result[r] = rowOf(flats[0]!, r);
+    else result[r] = Object.fromEntries(flats.map((t) => [t.name, rowOf(t, r)]));
+  }
+  return result;
+}
+
+interface OutputTensor {
+  name: string;
+  shape: number[];
+  data: unknown[];
 }
 
 function isTensor(value: unknown): value is OutputTensor {

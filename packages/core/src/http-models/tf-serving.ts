@@ -27,7 +27,7 @@ export class TfServingDriver extends HttpModelDriver {
     if (!Array.isArray(predictions)) {
       throw new SwitchyardError("Internal", `${this.target.what}: the answer has no "predictions" array`);
     }
-    return predictions.map((p) => this.value(p));
+    return predictions.map((p) => predictionValue(p, this.target));
   }
 
   /** Resolves when the model reports a version AVAILABLE. */
@@ -39,22 +39,19 @@ export class TfServingDriver extends HttpModelDriver {
       throw new SwitchyardError("Unavailable", `${this.target.what}: no version is AVAILABLE`);
     }
   }
+}
 
-  /** A prediction for the caller: the chosen output of a multi-output row, one-number rows as the number. */
-  private value(prediction: unknown): unknown {
-    if (typeof prediction !== "object" || prediction === null || Array.isArray(prediction)) {
-      return outputValue(prediction);
-    }
-    const named = prediction as Record<string, unknown>;
-    if (this.target.output !== undefined) {
-      if (!(this.target.output in named)) {
-        throw new SwitchyardError(
-          "Internal",
-          `${this.target.what}: the answer lacks output "${this.target.output}"`,
-        );
-      }
-      return outputValue(named[this.target.output]);
-    }
-    return Object.fromEntries(Object.entries(named).map(([k, v]) => [k, outputValue(v)]));
+/** A prediction for the caller: the chosen output of a multi-output row, one-number rows as the number. */
+export function predictionValue(prediction: unknown, target: HttpModelTarget): unknown {
+  if (typeof prediction !== "object" || prediction === null || Array.isArray(prediction)) {
+    return outputValue(prediction);
   }
+  const named = prediction as Record<string, unknown>;
+  if (target.output !== undefined) {
+    if (!(target.output in named)) {
+      throw new SwitchyardError("Internal", `${target.what}: the answer lacks output "${target.output}"`);
+    }
+    return outputValue(named[target.output]);
+  }
+  return Object.fromEntries(Object.entries(named).map(([k, v]) => [k, outputValue(v)]));
 }
