@@ -31,6 +31,8 @@ const ENGINES: Readonly<Record<string, () => Promise<RunDataEngine>>> = {
   "redis:": async () => (await import("./redis.js")).redisStateRunData,
   "rediss:": async () => (await import("./redis.js")).redisStateRunData,
   "file:": async () => (await import("./file.js")).fileRunData,
+  "eventhubs:": async () => (await import("./eventhubs.js")).eventHubsRunData,
+  "cosmos:": async () => (await import("./cosmos.js")).cosmosRunData,
 };
 
 /** The engine for a resource's scheme, or undefined when the demo has none for it. */
