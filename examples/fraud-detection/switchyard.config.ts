@@ -83,15 +83,19 @@ export default defineConfig({
           "timestream://fraud/${FRAUD_RUN:-fraud}.scores?region=${AWS_REGION:-us-east-1}&create=true",
       },
     },
+    // Event hubs are made through Azure Resource Manager, never by a client: create the run's hubs
+    // (`<run>.transactions`, `<run>.alerts`, `<run>.dead-letters`) first. Each run's Cosmos DB database is created.
     azure: {
       streams: {
-        transactions: "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/transactions",
-        alerts: "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/fraud-alerts",
-        "dead-letters": "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/transactions-dlq",
+        transactions:
+          "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/${FRAUD_RUN:-fraud}.transactions",
+        alerts: "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/${FRAUD_RUN:-fraud}.alerts",
+        "dead-letters":
+          "eventhubs://${EVENTHUBS_NAMESPACE}.servicebus.windows.net/${FRAUD_RUN:-fraud}.dead-letters",
       },
-      state: { features: "cosmos://${COSMOS_ACCOUNT}/fraud/features" },
+      state: { features: "cosmos://${COSMOS_ACCOUNT}/${FRAUD_RUN:-fraud}/features?create=true" },
       models: { fraud: model },
-      timeseries: { fraud_scores: "cosmos://${COSMOS_ACCOUNT}/fraud/scores" },
+      timeseries: { fraud_scores: "cosmos://${COSMOS_ACCOUNT}/${FRAUD_RUN:-fraud}/scores?create=true" },
     },
     // Topics, subscriptions (one per consumer group) and tables are created on first use; alerts and
     // dead letters keep a day of messages, so a reader that subscribes later can still replay them.

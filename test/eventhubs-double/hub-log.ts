@@ -2,9 +2,11 @@
  * The Event Hubs test double's storage: hubs made of partitions, each an
  * append-only in-memory list of events with the service's numbering —
  * sequence numbers from 0, offsets as byte positions (text), enqueued times
- * in ms. Nothing expires and nothing is persisted.
+ * in ms. Nothing expires; with a {@link Journal} every change is also logged
+ * to a file, and replayed from it when the double starts again.
  */
 import type { Message } from "rhea";
+import type { Journal } from "./journal.js";
 
 /** One stored event: the client's message as sent, and what the service stamped on it. */
 export interface StoredEvent {
@@ -32,7 +34,7 @@ export class Partition {
   constructor(readonly id: string) {}
 
   /** Appends events in order, stamping each; then wakes the receivers. */
-  append(items: { message: Message; size: number; partitionKey: string | undefined }[], now: number): void {
+  append(items: NewEvent[], now: number): void {
     for (const item of items) {
       this.events.push({
         message: item.message,
@@ -114,14 +116,34 @@ export class Hub {
   }
 }
 
-/** The namespace: hubs by name, created and deleted through the double's control API. */
+/** Events as a sender link delivers them, before the partition stamps them. */
+export type NewEvent = { message: Message; size: number; partitionKey: string | undefined };
+
+/**
+ * The namespace: hubs by name, created and deleted through the double's
+ * control API. With a journal, the hubs and events it logged are replayed
+ * first, and every change is logged before it is made.
+ */
 export class Namespace {
   private readonly hubs = new Map<string, Hub>();
+
+  constructor(private readonly journal?: Journal) {
+    journal?.replay({
+      hub: (name, partitions) => this.addHub(name, partitions),
+      drop: (name) => this.hubs.delete(name.toLowerCase()),
+      events: (hub, partition, time, events) => this.get(hub)?.partition(partition)?.append(events, time),
+    });
+  }
 
   /** Creates hub `name` with `partitions` partitions; an existing hub is kept as it is. */
   create(name: string, partitions: number): Hub {
     const existing = this.hubs.get(name.toLowerCase());
     if (existing !== undefined) return existing;
+    this.journal?.hubCreated(name, partitions);
+    return this.addHub(name, partitions);
+  }
+
+  private addHub(name: string, partitions: number): Hub {
     const hub = new Hub(name, partitions);
     this.hubs.set(name.toLowerCase(), hub);
     return hub;
@@ -129,7 +151,15 @@ export class Namespace {
 
   /** Removes hub `name`; returns whether it existed. */
   delete(name: string): boolean {
+    if (!this.hubs.has(name.toLowerCase())) return false;
+    this.journal?.hubDeleted(name);
     return this.hubs.delete(name.toLowerCase());
+  }
+
+  /** Appends `events` to a partition of `hub` at `now`, logging them first. */
+  append(hub: Hub, partition: Partition, events: NewEvent[], now: number): void {
+    this.journal?.appended(hub.name, partition.id, now, events);
+    partition.append(events, now);
   }
 
   /** Hub `name` (names are case-insensitive, as in the service), or undefined. */

@@ -1,6 +1,7 @@
 /**
  * Runs the Event Hubs test double as a process:
- * `tsx test/eventhubs-double/main.ts --port <amqp> --control-port <http> [--hub name:partitions …]`.
+ * `tsx test/eventhubs-double/main.ts --port <amqp> --control-port <http> [--data <file>] [--hub name:partitions …]`.
+ * With `--data`, hubs and events are logged to the file and served again after a restart.
  * Prints one line `ready amqp=<port> control=<port>` once both listen.
  */
 import { parseArgs } from "node:util";
@@ -12,10 +13,11 @@ const { values } = parseArgs({
     port: { type: "string", default: "0" },
     "control-port": { type: "string", default: "0" },
     hub: { type: "string", multiple: true, default: [] },
+    data: { type: "string" },
   },
 });
 
-const double = await EventHubsDouble.start(Number(values.port));
+const double = await EventHubsDouble.start(Number(values.port), values.data);
 for (const spec of values.hub) {
   const [name, partitions] = spec.split(":");
   double.namespace.create(name!, Number(partitions ?? "4"));

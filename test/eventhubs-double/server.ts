@@ -16,13 +16,15 @@
  * service's partition-key hash (keys map to partitions by FNV-1a instead),
  * throttling and quotas (no ServerBusy, no 5-receiver limit), idempotent
  * publishing, geo-replication, `last_enqueued_*` runtime metrics on
- * deliveries, the Kafka endpoint, persistence across restarts, and consumer
- * groups as entities (any group name is accepted).
+ * deliveries, the Kafka endpoint, and consumer groups as entities (any group
+ * name is accepted). Persistence across restarts only with a data file
+ * (journal.ts): hubs and events, not links, credit or epochs.
  */
 import type { AddressInfo, Server, Socket } from "node:net";
 import rhea from "rhea";
 import type { Connection, EventContext, Sender } from "rhea";
 import { Namespace } from "./hub-log.js";
+import { Journal } from "./journal.js";
 import { PartitionReader, Readers } from "./readers.js";
 import { putToken, readProperties } from "./requests.js";
 import { eventsOf, startOf } from "./wire.js";
@@ -39,21 +41,26 @@ function notFound(what: string) {
 /** The running double: its namespace of hubs, its port, and how to stop it or drop its connections. */
 export class EventHubsDouble {
   /** The hubs; create them before clients use them. */
-  readonly namespace = new Namespace();
+  readonly namespace: Namespace;
   private readonly container = rhea.create_container({ id: "eventhubs-double", autoaccept: false });
   private readonly readers = new Readers();
   private readonly replyLinks = new WeakMap<Connection, Map<string, Sender>>();
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
 
-  /** Starts listening on 127.0.0.1:`port` (0 picks a free port). */
-  static async start(port = 0): Promise<EventHubsDouble> {
-    const double = new EventHubsDouble();
+  /**
+   * Starts listening on 127.0.0.1:`port` (0 picks a free port). With
+   * `dataFile`, hubs and events are logged there and those already logged
+   * are served again (see journal.ts).
+   */
+  static async start(port = 0, dataFile?: string): Promise<EventHubsDouble> {
+    const double = new EventHubsDouble(dataFile === undefined ? undefined : new Journal(dataFile));
     await double.listen(port);
     return double;
   }
 
-  private constructor() {
+  private constructor(journal: Journal | undefined) {
+    this.namespace = new Namespace(journal);
     const c = this.container;
     c.on("sender_open", (ctx: EventContext) => this.onReceiverAttach(ctx.sender!));
     c.on("receiver_open", (ctx: EventContext) => this.onSenderAttach(ctx));
@@ -172,13 +179,15 @@ export class EventHubsDouble {
     }
     const events = eventsOf(delivered, (ctx as { format?: number }).format);
     const now = Date.now();
-    if (partitionId !== undefined) {
-      hub.partition(partitionId)?.append(events, now);
-    } else {
-      // One batch lands in one partition, as the service keeps a batch together.
-      const key = events.find((e) => e.partitionKey !== undefined)?.partitionKey;
-      (key === undefined ? hub.nextPartition() : hub.partitionForKey(key)).append(events, now);
-    }
+    // One batch lands in one partition, as the service keeps a batch together.
+    const key = events.find((e) => e.partitionKey !== undefined)?.partitionKey;
+    const partition =
+      partitionId !== undefined
+        ? hub.partition(partitionId)
+        : key === undefined
+          ? hub.nextPartition()
+          : hub.partitionForKey(key);
+    if (partition !== undefined) this.namespace.append(hub, partition, events, now);
     ctx.delivery!.accept();
   }
 

@@ -2,6 +2,7 @@
  * Every emulated service the harness knows. To add one, write its
  * ServiceDefinition in `test/services/<name>.ts` and add it to this list.
  */
+import { azureml } from "../services/azureml.js";
 import { azurite } from "../services/azurite.js";
 import { bigtable } from "../services/bigtable.js";
 import { cosmos } from "../services/cosmos.js";
@@ -27,6 +28,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   kinesalite,
   dynalite,
   moto,
+  azureml,
   pubsub,
   bigtable,
   verdaccio,

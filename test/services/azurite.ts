@@ -29,15 +29,19 @@ async function install(): Promise<Unavailable | undefined> {
     : { reason: "azurite is not installed: run npm install at the repository root" };
 }
 
-/** Starts Azurite's blob service on `port` with its files in `dir` and waits until it listens. */
-export async function launchAzurite(dir: string, port: number) {
+/**
+ * Starts Azurite's blob service on `port` with its files in `dir` and waits
+ * until it listens. Blobs are kept in memory unless `persist` is set: then in
+ * `dir`, so an Azurite started again on the same `dir` serves them again.
+ */
+export async function launchAzurite(dir: string, port: number, persist = false) {
   const args = [
     BIN,
     "--blobHost",
     "127.0.0.1",
     "--blobPort",
     String(port),
-    "--inMemoryPersistence",
+    ...(persist ? ["--location", dir] : ["--inMemoryPersistence"]),
     "--silent",
     "--disableTelemetry",
     // Without it, every call from a newer SDK than Azurite knows fails with 400.

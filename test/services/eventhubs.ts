@@ -51,14 +51,18 @@ async function install(): Promise<Unavailable | undefined> {
 
 /**
  * Starts the double as a process on `amqpPort` and `controlPort` (free ones
- * when 0) with its log in `dir`, and waits until both answer.
+ * when 0) with its log in `dir`, and waits until both answer. With
+ * `dataFile`, it keeps its hubs and events there, so a double started again
+ * on the same file serves them again.
  */
 export async function launchDouble(
   dir: string,
   amqpPort: number,
   controlPort: number,
+  dataFile?: string,
 ): Promise<ServiceProcess> {
   const args = [TSX, MAIN, "--port", String(amqpPort), "--control-port", String(controlPort)];
+  if (dataFile !== undefined) args.push("--data", dataFile);
   const server = spawnService(process.execPath, args, { logFile: join(dir, "eventhubs.log"), cwd: dir });
   try {
     await waitUntil(async () => (await probeTcp(amqpPort)) && (await probeTcp(controlPort)), {

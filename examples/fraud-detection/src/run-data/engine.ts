@@ -34,6 +34,8 @@ const ENGINES: Readonly<Record<string, () => Promise<RunDataEngine>>> = {
   "kinesis:": async () => (await import("./aws.js")).kinesisRunData,
   "dynamodb:": async () => (await import("./aws.js")).dynamodbRunData,
   "timestream:": async () => (await import("./aws.js")).timestreamRunData,
+  "eventhubs:": async () => (await import("./eventhubs.js")).eventHubsRunData,
+  "cosmos:": async () => (await import("./cosmos.js")).cosmosRunData,
 };
 
 /** The engine for a resource's scheme, or undefined when the demo has none for it. */

@@ -24,15 +24,32 @@ export function cosmosClient(options: CosmosOptions): CosmosClient {
  */
 export async function openContainer(client: CosmosClient, options: CosmosOptions): Promise<Container> {
   if (options.create) {
-    const { database } = await client.databases.createIfNotExists({ id: options.database });
-    const { container } = await database.containers.createIfNotExists({
-      id: options.container,
-      partitionKey: { paths: [options.partitionKey] },
-      defaultTtl: -1,
-    });
+    const { database } = await racing(() => client.databases.createIfNotExists({ id: options.database }));
+    const { container } = await racing(() =>
+      database.containers.createIfNotExists({
+        id: options.container,
+        partitionKey: { paths: [options.partitionKey] },
+        defaultTtl: -1,
+      }),
+    );
     return container;
   }
   const container = client.database(options.database).container(options.container);
   await container.read();
   return container;
+}
+
+/**
+ * Runs a `createIfNotExists`, once more if it loses a race: it reads, then
+ * creates on 404, so two resources opening the same new database at once
+ * both read 404 and one create answers 409 Conflict. The second attempt's
+ * read finds what the winner made.
+ */
+async function racing<T>(create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 409) throw err;
+    return create();
+  }
 }

@@ -46,7 +46,7 @@ describeService("eventhubs", "event hubs adapter (double + azurite)", (env) => {
           maxBatchRecords: 1000,
         },
         probe: true,
-        lag: false,
+        lag: true,
         nack: false,
         assignment: true,
       },

@@ -162,6 +162,32 @@ export class EventHubsConsumer implements ConsumerDriver {
     await Promise.all(writes);
   }
 
+  /**
+   * Events behind the group's checkpoint on each partition this instance
+   * owns: the partition's last enqueued sequence number less the
+   * checkpoint's. Without a checkpoint every event still held counts.
+   */
+  async lag(): Promise<Record<string, number>> {
+    const owned = [...this.owned];
+    if (owned.length === 0) return {};
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const [checkpoints, partitions] = await Promise.all([
+      this.store.listCheckpoints(
+        this.client.fullyQualifiedNamespace,
+        this.client.eventHubName,
+        this.consumerGroup,
+      ),
+      Promise.all(owned.map((id) => this.client.getPartitionProperties(id, { abortSignal: signal }))),
+    ]);
+    const done = new Map(checkpoints.map((c) => [c.partitionId, c.sequenceNumber]));
+    const lag: Record<string, number> = {};
+    for (const p of partitions) {
+      const at = done.get(p.partitionId) ?? p.beginningSequenceNumber - 1;
+      lag[p.partitionId] = p.isEmpty ? 0 : Math.max(0, p.lastEnqueuedSequenceNumber - at);
+    }
+    return lag;
+  }
+
   onAssignment(listener: Listener): void {
     this.listener = listener;
   }

@@ -106,6 +106,26 @@ describeService("eventhubs", "event hubs streams (double)", (env) => {
       expect(metadata!.offset).toBe(got[2]!.position.offset.split(":")[1]);
     });
 
+    it("reports lag as the events past the group's checkpoint on each owned partition", async () => {
+      const hub = await freshHub(2);
+      const stream = await open(hub);
+      await stream.send(
+        numbered(10, () => "one-key"),
+        signal,
+      );
+      const consumer = await stream.openConsumer({ group: "lag", start: "earliest", consumerName: "c" });
+      opened.push(consumer);
+      const got = await take(consumer, 10);
+      const partition = got[0]!.position.partition;
+      const other = partition === "0" ? "1" : "0";
+      // Nothing checkpointed yet: every event counts; the empty partition has none.
+      expect(await consumer.lag!()).toEqual({ [partition]: 10, [other]: 0 });
+      await consumer.commit([got[5]!.position]);
+      expect(await consumer.lag!()).toEqual({ [partition]: 4, [other]: 0 });
+      await consumer.commit([got[9]!.position]);
+      expect(await consumer.lag!()).toEqual({ [partition]: 0, [other]: 0 });
+    });
+
     it("balances the partitions of a hub between two instances of a group", async () => {
       const hub = await freshHub(4);
       const stream = await open(hub);

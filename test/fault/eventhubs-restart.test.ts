@@ -1,0 +1,160 @@
+/**
+ * Event Hubs and its checkpoint store going away mid-run: a pipeline relays
+ * numbered records from one hub to another on an Event Hubs double of its own
+ * (which logs its hubs and events to a file, as the service keeps them
+ * durably) with checkpoints on an Azurite of its own (which keeps its blobs on
+ * disk). Both are killed with SIGKILL while the pipeline is busy, stay down a
+ * few seconds and are started again on the same ports and data. Every AMQP
+ * connection is then lost at once and every checkpoint and ownership write
+ * fails while Azurite is away. The pipeline must ride it out: the SDK
+ * reconnects, the partitions' receivers resume where they were (or, where
+ * ownership had to be claimed again, from the checkpoint), and every record
+ * must reach the output at least once; the duplicates are reported.
+ *
+ * What this models: a service node or network failure that cuts every client
+ * connection, with the service's acknowledged events kept. It does not model
+ * a service that loses acknowledged events, nor throttling.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ResourceResolver, Stream, defineConfig, json } from "@switchyard/core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { azure } from "../../packages/adapter-azure/src/index.js";
+import type { ProcessedLog } from "../e2e/processed-log.js";
+import type { Item } from "../e2e/scale-out/pipeline.js";
+import { makeRunDir } from "../harness/paths.js";
+import { freePort } from "../harness/ports.js";
+import type { ServiceProcess } from "../harness/processes.js";
+import { describeService } from "../harness/suite.js";
+import { azuriteConnectionString, launchAzurite } from "../services/azurite.js";
+import { createHub, doubleConnectionString, launchDouble } from "../services/eventhubs.js";
+import { restartServer, within } from "./outage.js";
+import { collectEveryId } from "./read-back.js";
+import { RelayRun, relayPipeline, waitFor } from "./relay.js";
+
+const RECORDS = 4000;
+const WORK_MS_PER_RECORD = 2;
+const KILL_AT = 800;
+const DOWN_MS = 3000;
+const KEYS = 32;
+
+// Uses a double and an Azurite of its own, which it kills; the harness's shared ones tell whether they can run here.
+describeService("eventhubs", "the Event Hubs double and Azurite killed and restarted mid-run", () => {
+  describeService("azurite", "with checkpoints on Azurite", () => {
+    const name = `fault-${randomUUID().slice(0, 8)}`;
+    const ports = { amqp: 0, control: 0, blob: 0 };
+    let dir = "";
+    let double: ServiceProcess | undefined;
+    let blobs: ServiceProcess | undefined;
+    let resolver: ResourceResolver | undefined;
+    let relay: RelayRun | undefined;
+    let log: ProcessedLog | undefined;
+
+    const startDouble = () => launchDouble(dir, ports.amqp, ports.control, join(dir, "hubs.ndjson"));
+    const startAzurite = () => launchAzurite(join(dir, "blobs"), ports.blob, true);
+
+    beforeAll(async () => {
+      dir = makeRunDir("eventhubs-fault");
+      mkdirSync(join(dir, "blobs"));
+      [ports.amqp, ports.control, ports.blob] = [await freePort(), await freePort(), await freePort()];
+      [double, blobs] = await Promise.all([startDouble(), startAzurite()]);
+    }, 60_000);
+
+    afterAll(async () => {
+      // Each step is bounded: after a failed restart, clients of a dead server could wait out their timeouts.
+      await within(5000, relay?.stop(5000) ?? Promise.resolve());
+      await within(5000, log?.close() ?? Promise.resolve());
+      await within(5000, resolver?.close() ?? Promise.resolve());
+      await Promise.all([double?.stop(2000), blobs?.stop(2000)]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it(
+      "keeps the pipeline running and delivers every record at least once",
+      { timeout: 180_000 },
+      async () => {
+        const control = `http://127.0.0.1:${ports.control}`;
+        for (const [hub, partitions] of [
+          ["items", 4],
+          ["processed", 4],
+          ["dead-letters", 1],
+        ] as const) {
+          await createHub(control, `${name}-${hub}`, partitions);
+        }
+        const hub = (stream: string, params = "") =>
+          `eventhubs://fault.servicebus.windows.net/${name}-${stream}?checkpointContainer=${name}${params}`;
+        const config = defineConfig({
+          adapters: [
+            azure({
+              eventHubs: {
+                connectionString: doubleConnectionString(ports.amqp),
+                checkpointConnectionString: azuriteConnectionString(ports.blob),
+                // Short retries: an operation cut off by the outage is tried again soon after the restart.
+                maxRetries: 10,
+                retryDelayMs: 500,
+                timeoutMs: 10_000,
+              },
+            }),
+          ],
+          profiles: {
+            fault: {
+              streams: {
+                items: hub("items", "&updateIntervalMs=1000&ownershipExpiryMs=10000"),
+                processed: hub("processed"),
+                "dead-letters": hub("dead-letters"),
+              },
+            },
+          },
+        });
+        resolver = new ResourceResolver(config, "fault");
+        const items = new Stream<Item>(await resolver.open("stream", "items"), {
+          name: "items",
+          codec: json(),
+        });
+        for (let first = 0; first < RECORDS; first += 1000) {
+          const ids = Array.from({ length: Math.min(1000, RECORDS - first) }, (_, i) => first + i);
+          await items.publish(ids.map((id) => ({ key: `k${id % KEYS}`, value: { id } })));
+        }
+
+        const started = Date.now();
+        const current = new RelayRun(
+          relayPipeline({ group: `${name}-relay`, workMsPerRecord: WORK_MS_PER_RECORD }),
+          resolver,
+        );
+        relay = current;
+        await waitFor("the pipeline gets going", () => current.processed >= KILL_AT, {
+          timeoutMs: 60_000,
+          failed: () => current.crash(),
+          detail: () => `${current.processed} of ${RECORDS} done; warnings:\n${current.lastWarnings()}`,
+        });
+
+        const atKill = current.processed;
+        const killedAt = Date.now() - started;
+        const [doubleOutage, blobOutage] = await Promise.all([
+          restartServer(double!, DOWN_MS, startDouble),
+          restartServer(blobs!, DOWN_MS, startAzurite),
+        ]);
+        [double, blobs] = [doubleOutage.server, blobOutage.server];
+        const backAt = Date.now();
+        expect(atKill, "the servers went away only once the run was over").toBeLessThan(RECORDS);
+
+        const { output, summary, missing, unknown } = await collectEveryId(
+          resolver,
+          `${name}-audit`,
+          current,
+          RECORDS,
+          (opened) => (log = opened),
+        );
+        const report =
+          `${RECORDS} records, ${output.records} written, ${output.duplicates} duplicates, ` +
+          `${summary.deadLetters} dead letters; double and Azurite killed at ${killedAt} ms (${atKill} done), ` +
+          `down ${doubleOutage.times.downMs}/${blobOutage.times.downMs} ms, ` +
+          `every id out ${Date.now() - backAt} ms after they were back; ${current.warnings.length} warnings`;
+        console.log(`eventhubs-restart: ${report}`);
+        expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
+        expect(summary.deadLetters, `an outage is transient: nothing is dead-lettered; ${report}`).toBe(0);
+      },
+    );
+  });
+});
