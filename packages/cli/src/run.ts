@@ -1,5 +1,5 @@
 import { SwitchyardError, run } from "@switchyard/core";
-import type { ResourceResolver } from "@switchyard/core";
+import type { ResourceResolver, RunSummary } from "@switchyard/core";
 import { intOption, parseCommandArgs, stringOption } from "./args.js";
 import type { ParsedArgs } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
@@ -77,7 +77,10 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
   const json = parsed.values.json === true;
   const maxDeadLetterRatio = ratioOption(parsed, "max-dead-letter-ratio");
 
-  const stop = stopOnSignals((text) => io.stderr(text), io.signal);
+  const quiet = parsed.values.quiet === true;
+  // The live stats line is written to the process's stderr, in place when it is a terminal.
+  const liveLine = !quiet && process.stderr.isTTY;
+  const stop = stopOnSignals((text) => io.stderr(text), { parent: io.signal, liveLine });
   try {
     const { loaded, resolver } = await openProfile(parsed, io);
     // Startup is the span from run() to the source subscribed: a failure there exits 3.
@@ -91,7 +94,7 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
       const running = run(pipeline, {
         resolver,
         signal: stop.signal,
-        stats: parsed.values.quiet === true ? "off" : "auto",
+        stats: quiet ? "off" : "auto",
         startupTimeoutMs,
         drainTimeoutMs,
         ...(maxDeadLetterRatio === undefined ? {} : { maxDeadLetterRatio }),
@@ -101,6 +104,7 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
       const keepAlive = setInterval(() => undefined, 60_000);
       void running.ready.then(() => (started = true)).catch(() => undefined);
       const summary = await running.done.finally(() => clearInterval(keepAlive));
+      io.stderr(`${pipeline.name}: stopped — ${summaryLine(summary)}\n`);
       if (json) io.stdout(`${JSON.stringify({ ...summary, profile: loaded.profile })}\n`);
       return 0;
     } catch (err) {
@@ -118,6 +122,17 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
   } finally {
     stop.detach();
   }
+}
+
+/** The closing figures: records, dead letters and the rate over the busy span and over the wall time. */
+function summaryLine(summary: RunSummary): string {
+  const n = (v: number) => Math.round(v).toLocaleString("en-US");
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  return (
+    `${n(summary.processed)} records done, ${n(summary.deadLetters)} dead-lettered; ` +
+    `${n(summary.busyEventsPerSec)}/s over ${seconds(summary.busyMs)} s busy, ` +
+    `${n(summary.eventsPerSec)}/s over ${seconds(summary.uptimeMs)} s wall time`
+  );
 }
 
 /** Closes the profile's connections, waiting at most {@link CLOSE_TIMEOUT_MS}. */

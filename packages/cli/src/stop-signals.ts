@@ -7,23 +7,46 @@ export interface StopSignals {
 }
 
 /**
+ * How long after the first signal another one still counts as the same: a
+ * signal sent to a process group reaches the command both directly and through
+ * a wrapper that relays it (tsx, npm run), a few milliseconds apart.
+ */
+export const SAME_SIGNAL_WINDOW_MS = 1000;
+
+/** Options of {@link stopOnSignals}. */
+export interface StopSignalOptions {
+  /** Aborts the stop signal too (a caller's own stop). */
+  parent?: AbortSignal | undefined;
+  /** Whether a live stats line may hold the cursor: the message then starts on a line of its own. */
+  liveLine?: boolean;
+}
+
+/**
  * Turns SIGINT/SIGTERM into a graceful stop from the moment the command starts
  * (before the pipeline is running, a signal must not kill the process with
- * resources half open). A second signal exits at once with 130: in-flight work is
- * abandoned and, never committed, redelivered on restart.
+ * resources half open). A second signal, sent at least {@link SAME_SIGNAL_WINDOW_MS}
+ * after the first, exits at once with 130: in-flight work is abandoned and, never
+ * committed, redelivered on restart.
  */
-export function stopOnSignals(warn: (message: string) => void, parent?: AbortSignal): StopSignals {
+export function stopOnSignals(warn: (message: string) => void, options: StopSignalOptions = {}): StopSignals {
   const controller = new AbortController();
+  const { parent } = options;
   if (parent !== undefined) {
     if (parent.aborted) controller.abort();
     else parent.addEventListener("abort", () => controller.abort(), { once: true });
   }
+  const lead = options.liveLine === true ? "\n" : "";
+  let firstAt = 0;
   const handler = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      warn(`${signal} again — abandoning in-flight work; it is redelivered on restart\n`);
+    if (firstAt > 0 && Date.now() - firstAt < SAME_SIGNAL_WINDOW_MS) return;
+    if (controller.signal.aborted && firstAt > 0) {
+      warn(`${lead}${signal} again — abandoning in-flight work; it is redelivered on restart\n`);
       process.exit(130);
     }
-    warn(`${signal} — draining in-flight batches, flushing sinks and committing (send again to abandon)\n`);
+    firstAt = Date.now();
+    warn(
+      `${lead}${signal} — draining in-flight batches, flushing sinks and committing (send again to abandon)\n`,
+    );
     controller.abort();
   };
   process.on("SIGINT", handler);

@@ -4,6 +4,8 @@ interface KnownScheme {
   pkg: string | undefined;
   /** The factory call to add to `adapters`. */
   factory: string;
+  /** For a scheme no released package handles yet: what to use meanwhile. */
+  meanwhile?: string;
 }
 
 const aws: KnownScheme = { pkg: "@switchyard/adapter-aws", factory: "aws()" };
@@ -11,6 +13,7 @@ const azure: KnownScheme = { pkg: "@switchyard/adapter-azure", factory: "azure()
 const gcp: KnownScheme = { pkg: "@switchyard/adapter-gcp", factory: "gcp()" };
 const redis: KnownScheme = { pkg: "@switchyard/adapter-redis", factory: "redis()" };
 const builtIn: KnownScheme = { pkg: undefined, factory: "" };
+const modelsMeanwhile = "onnx: runs the model in process; kserve: or tfserving: call a model server";
 
 /** Schemes of the project's own adapters, so a missing one is named with its install step. */
 const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
@@ -21,13 +24,18 @@ const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
   kinesis: aws,
   dynamodb: aws,
   timestream: aws,
-  sagemaker: aws,
+  sagemaker: { ...aws, meanwhile: modelsMeanwhile },
   eventhubs: azure,
   cosmos: azure,
   azureml: azure,
   pubsub: gcp,
   bigtable: gcp,
-  vertex: gcp,
+  vertex: { ...gcp, meanwhile: modelsMeanwhile },
+  influx: {
+    pkg: undefined,
+    factory: "",
+    meanwhile: "file: appends points as NDJSON; timestream:, cosmos: and bigtable: are released",
+  },
   memory: builtIn,
   onnx: builtIn,
   file: builtIn,
@@ -35,13 +43,21 @@ const KNOWN_SCHEMES: Readonly<Record<string, KnownScheme>> = {
   tfserving: builtIn,
 };
 
+/** Every scheme of the project's own packages, released or not, for "did you mean". */
+export function firstPartySchemes(): string[] {
+  return Object.keys(KNOWN_SCHEMES);
+}
+
 /**
  * The fix for a scheme no registered adapter handles, when the scheme belongs to
  * one of the project's adapters; `undefined` for schemes nobody knows.
  */
 export function missingAdapterMessage(scheme: string): string | undefined {
-  const known = KNOWN_SCHEMES[scheme];
+  const known = Object.hasOwn(KNOWN_SCHEMES, scheme) ? KNOWN_SCHEMES[scheme] : undefined;
   if (known === undefined) return undefined;
+  if (known.meanwhile !== undefined) {
+    return `"${scheme}:" is a first-party scheme that is not available yet (no released package handles it) — meanwhile ${known.meanwhile}`;
+  }
   if (known.pkg === undefined) {
     return `no adapter for "${scheme}:" — it is built into @switchyard/core, but this installation does not register it; update @switchyard/core`;
   }
