@@ -4,12 +4,13 @@ import { fileURLToPath } from "node:url";
 import { SwitchyardError, didYouMean } from "@switchyard/core";
 import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
+import { dlqCommand } from "./dlq.js";
 import { doctorCommand } from "./doctor.js";
 import { runCommand } from "./run.js";
 import { serveModelCommand } from "@switchyard/model-server";
 
 /** The `switchyard` commands; adding a command is one line here. */
-export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand];
+export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand, dlqCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {

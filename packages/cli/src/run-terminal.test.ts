@@ -65,7 +65,9 @@ describe("switchyard run on a terminal", () => {
       const lines = out.split(/\r?\n/);
       const sigint = lines.find((line) => line.includes("SIGINT — draining"));
       expect(sigint).toMatch(/^SIGINT — draining/);
-      expect(lines.some((line) => /^idle: stopped — 0 records done/.test(line))).toBe(true);
+      expect(
+        lines.some((line) => /^idle: stopped — 0 records done \(0 of them dead-lettered\)/.test(line)),
+      ).toBe(true);
     },
     90_000,
   );

@@ -129,7 +129,7 @@ function summaryLine(summary: RunSummary): string {
   const n = (v: number) => Math.round(v).toLocaleString("en-US");
   const seconds = (ms: number) => (ms / 1000).toFixed(1);
   return (
-    `${n(summary.processed)} records done, ${n(summary.deadLetters)} dead-lettered; ` +
+    `${n(summary.processed)} records done (${n(summary.deadLetters)} of them dead-lettered); ` +
     `${n(summary.busyEventsPerSec)}/s over ${seconds(summary.busyMs)} s busy, ` +
     `${n(summary.eventsPerSec)}/s over ${seconds(summary.uptimeMs)} s wall time`
   );
