@@ -52,7 +52,11 @@ async function runPipeline(args: string[], io: CommandIO): Promise<number> {
   const quiet = parsed.values.quiet === true || level === "error" || level === "warn";
   // The live stats line is written to the process's stderr, in place when it is a terminal.
   const liveLine = !quiet && format === "text" && process.stderr.isTTY;
-  const stop = stopOnSignals((text) => logger.log("warn", text), { parent: io.signal, liveLine });
+  const stop = stopOnSignals((text) => logger.log("warn", text), {
+    parent: io.signal,
+    liveLine,
+    env: io.env,
+  });
   try {
     const { loaded, resolver } = await openProfile(parsed, io);
     let observability: Awaited<ReturnType<typeof startObservability>> = undefined;

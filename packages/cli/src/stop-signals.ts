@@ -19,7 +19,15 @@ export interface StopSignalOptions {
   parent?: AbortSignal | undefined;
   /** Whether a live stats line may hold the cursor: the message then starts on a line of its own. */
   liveLine?: boolean;
+  /**
+   * The environment: under `npx` or `npm run` (`npm_command` is set) the run also
+   * stops when that wrapper exits, since npm does not pass a SIGTERM it gets on.
+   */
+  env?: Record<string, string | undefined>;
 }
+
+/** How often the parent process is checked when running under npm, ms. */
+const PARENT_CHECK_MS = 500;
 
 /**
  * Turns SIGINT/SIGTERM into a graceful stop from the moment the command starts
@@ -30,10 +38,10 @@ export interface StopSignalOptions {
  */
 export function stopOnSignals(warn: (message: string) => void, options: StopSignalOptions = {}): StopSignals {
   const controller = new AbortController();
-  const { parent } = options;
-  if (parent !== undefined) {
-    if (parent.aborted) controller.abort();
-    else parent.addEventListener("abort", () => controller.abort(), { once: true });
+  const caller = options.parent;
+  if (caller !== undefined) {
+    if (caller.aborted) controller.abort();
+    else caller.addEventListener("abort", () => controller.abort(), { once: true });
   }
   const lead = options.liveLine === true ? "\n" : "";
   let firstAt = 0;
@@ -51,9 +59,24 @@ export function stopOnSignals(warn: (message: string) => void, options: StopSign
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
+  // npm exec sends a SIGTERM it receives to its shell, which ends without passing it on:
+  // the run, left an orphan, sees its parent change and stops as if it had the signal.
+  const parent = options.env?.npm_command === undefined ? undefined : process.ppid;
+  const watch =
+    parent === undefined
+      ? undefined
+      : setInterval(() => {
+          if (process.ppid === parent || controller.signal.aborted) return;
+          clearInterval(watch);
+          warn(`${lead}the npm process that started this run exited — stopping as on SIGTERM\n`);
+          firstAt = Date.now();
+          controller.abort();
+        }, PARENT_CHECK_MS);
+  watch?.unref();
   return {
     signal: controller.signal,
     detach: () => {
+      clearInterval(watch);
       process.off("SIGINT", handler);
       process.off("SIGTERM", handler);
     },
