@@ -2,9 +2,10 @@ import type { Settleable } from "../resources/received.js";
 
 /**
  * Consumer lag as a user means it: records behind the head of each partition
- * that are not done yet. A driver counts what it has not fetched; records
- * fetched and still in flight (stuck on a store that is down, retrying) are
- * added here, so a stalled pipeline never reads "lag 0".
+ * that are not done yet. Some drivers count from the committed position (memory),
+ * others from what they have fetched (Kafka, Redis Streams), which reads 0 while
+ * every fetched record is stuck on a store that is down. Each partition's lag is
+ * therefore at least its records in flight, so a stalled pipeline never reads "lag 0".
  */
 export class PartitionLag {
   readonly #inFlight = new Map<string, number>();
@@ -24,10 +25,10 @@ export class PartitionLag {
     }
   }
 
-  /** The driver's lag per partition plus the records in flight; empty when neither is known. */
-  combine(unfetched: Readonly<Record<string, number>>): Record<string, number> {
-    const lag: Record<string, number> = { ...unfetched };
-    for (const [partition, count] of this.#inFlight) lag[partition] = (lag[partition] ?? 0) + count;
+  /** The driver's lag per partition, raised to the records in flight where that is more; empty when neither is known. */
+  combine(reported: Readonly<Record<string, number>>): Record<string, number> {
+    const lag: Record<string, number> = { ...reported };
+    for (const [partition, count] of this.#inFlight) lag[partition] = Math.max(lag[partition] ?? 0, count);
     return lag;
   }
 }

@@ -30,13 +30,13 @@ export class StatsReporter {
   }
 
   private async tick(): Promise<void> {
-    let unfetched: Record<string, number> = {};
+    let reported: Record<string, number> = {};
     try {
-      unfetched = await this.subscription.lag();
+      reported = await this.subscription.lag();
     } catch {
       // The back end cannot tell now (it may be down): the records in flight are still behind.
     }
-    const lag = this.partitionLag?.combine(unfetched) ?? unfetched;
+    const lag = this.partitionLag?.combine(reported) ?? reported;
     const values = Object.values(lag);
     this.stats.lagByPartition = lag;
     this.stats.lag = values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
