@@ -9,5 +9,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["@switchyard/core", "tsx"],
+  // The OpenTelemetry SDK is optional: loaded at run time when --metrics-port or --otlp asks for it, never bundled.
+  external: ["@switchyard/core", "tsx", /^@opentelemetry\//],
 });
