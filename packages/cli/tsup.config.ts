@@ -9,5 +9,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["@switchyard/core", "@switchyard/model-server", "tsx"],
+  // The OpenTelemetry SDK and the model server are optional: loaded at run time when asked for, never bundled.
+  external: ["@switchyard/core", "@switchyard/model-server", "tsx", /^@opentelemetry\//],
 });

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SwitchyardError } from "@switchyard/core";
+import { SwitchyardError, didYouMean } from "@switchyard/core";
 import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
+import { dlqCommand } from "./dlq.js";
 import { doctorCommand } from "./doctor.js";
 import { runCommand } from "./run.js";
 import { serveModelCommand } from "./serve-model.js";
 
 /** The `switchyard` commands; adding a command is one line here. */
-export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand];
+export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand, dlqCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -43,6 +44,16 @@ directory: named profiles of stream, state, model and time-series URLs.
     },
   });
 
+Exit codes:
+  0    done (a run: stopped on SIGINT/SIGTERM after draining)
+  1    failed: a mistake in the config or pipeline, an error waiting cannot fix, a model
+       file that cannot be served, too many dead letters (run --max-dead-letter-ratio)
+  2    bad usage: an unknown command or option, a missing argument
+  3    a resource of the profile did not open or answer at startup (run)
+  130  a second SIGINT/SIGTERM abandoned in-flight work (run)
+
+SWITCHYARD_DEBUG=1 adds the stack trace to an error.
+
 Run "switchyard <command> --help" for a command's options.`;
 }
 
@@ -65,8 +76,9 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
+    const names = COMMANDS.map((c) => c.name);
     io.stderr(
-      `switchyard: unknown command "${name}" — commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`,
+      `switchyard: unknown command "${name}" — ${didYouMean(name, names)}commands: ${names.join(", ")}\n`,
     );
     return 2;
   }

@@ -33,6 +33,7 @@ export async function openProfile(parsed: ParsedArgs, io: CommandIO): Promise<Op
     cwd: io.cwd,
     env: io.env,
     importModule,
+    profileOption: "--profile",
     ...(profile === undefined ? {} : { profile }),
     ...(file === undefined ? {} : { file }),
   });

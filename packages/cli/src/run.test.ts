@@ -73,11 +73,25 @@ describe("switchyard run", () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
     expect(summary).toMatchObject({ pipeline: "fraud", processed: 2, deadLetters: 0, profile: "local" });
+    // Two seconds idle: the rate over the busy span is above the rate over the wall time.
+    expect(summary.busyMs).toBeLessThan(summary.uptimeMs as number);
+    expect(summary.busyEventsPerSec).toBeGreaterThan(summary.eventsPerSec as number);
+    expect(result.stderr).toMatch(
+      /fraud: stopped — 2 records done \(0 of them dead-lettered\); \d+\/s over [\d.]+ s busy/,
+    );
 
     // file: resolved against the config's directory; the sink was flushed before exit.
     const points = (await readFile(join(dir, "scores.ndjson"), "utf8")).trim().split("\n");
     expect(points).toHaveLength(1);
     expect(JSON.parse(points[0] ?? "")).toMatchObject({ tags: { id: "a" }, fields: { score: 0.95 } });
+  });
+
+  it("names every accepted config file and --config when there is none", async () => {
+    await rm(join(dir, "switchyard.config.mts"));
+    const result = await runCli(["run", "fraud.ts"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no switchyard.config.{ts,mts,js,mjs,json,yaml,yml} in");
+    expect(result.stderr).toContain("--config <file>");
   });
 
   it("refuses to start when the profile lacks a stream the pipeline names", async () => {
@@ -91,6 +105,13 @@ describe("switchyard run", () => {
   it("names the profiles when the chosen one does not exist", async () => {
     const result = await runCli(["run", "fraud.ts"], dir, { SWITCHYARD_PROFILE: "aws" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('profile "aws" is not in switchyard.config.mts — profiles: local, empty');
+    expect(result.stderr).toContain(
+      'profile "aws" (from SWITCHYARD_PROFILE) is not in switchyard.config.mts — profiles: local, empty',
+    );
+    const typo = await runCli(["run", "fraud.ts", "--profile", "lcoal"], dir);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      'profile "lcoal" (from --profile) is not in switchyard.config.mts — did you mean "local"?',
+    );
   });
 });

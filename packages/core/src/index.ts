@@ -67,6 +67,7 @@ export { redactUrl } from "./config/redact.js";
 export { ResourceResolver } from "./config/resolver.js";
 export type { ResourceResolverOptions } from "./config/resolver.js";
 export { SchemeRegistry } from "./config/scheme-registry.js";
+export { closestMatch, didYouMean } from "./config/suggest.js";
 export type { OpenContext, SchemeRegistryOptions } from "./config/scheme-registry.js";
 export { DEFAULT_PROFILE, defineConfig } from "./config/types.js";
 export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } from "./config/types.js";

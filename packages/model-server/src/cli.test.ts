@@ -56,14 +56,14 @@ describe("serve-model command", () => {
     expect(stated("--max-body-bytes")).toBe(String(resolved.maxBodyBytes));
   });
 
-  it("exits 2 naming the problem on bad flags or a missing model", async () => {
+  it("exits 2 on bad flags and 1 for a missing model file, naming the problem", async () => {
     const lines: string[] = [];
     const stderr = (text: string) => lines.push(text);
     expect(await main([model, "--max-batch", "many"], { stderr, env: {} })).toBe(2);
     expect(lines.join("")).toContain("--max-batch needs a number");
     expect(await main([], { stderr, env: {} })).toBe(2);
     const missing = join(dir, "missing.onnx");
-    expect(await main([missing, "--port", "0"], { stderr, env: {} })).toBe(2);
+    expect(await main([missing, "--port", "0"], { stderr, env: {} })).toBe(1);
     expect(lines.join("")).toContain(missing);
   });
 });

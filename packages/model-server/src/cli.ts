@@ -41,8 +41,8 @@ export const SERVE_MODEL_SUMMARY = "Serve an ONNX model with every cloud's servi
 
 /**
  * The CLI entry: `main(["model.onnx", "--port", "8080"])` serves until stopped and
- * resolves with the exit code (0 after a clean shutdown, 2 for bad usage or a bad model,
- * 1 when the port cannot be bound).
+ * resolves with the exit code (0 after a clean shutdown, 2 for bad usage, 1 when the
+ * model cannot be served — a missing or unreadable file, a bad model — or the port cannot be bound).
  */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
@@ -99,8 +99,9 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   try {
     server = await serveModel(path, options);
   } catch (err) {
-    log(`serve-model: ${(err as Error).message}`);
-    return err instanceof SwitchyardError && err.code !== "Unavailable" ? 2 : 1;
+    // The arguments were well formed: what failed is the file or the port, not the usage.
+    log(`serve-model: ${(err instanceof SwitchyardError ? `${err.code}: ` : "") + (err as Error).message}`);
+    return 1;
   }
   const grpc = server.grpcPort === undefined ? "" : `, gRPC on port ${server.grpcPort}`;
   log(

@@ -84,14 +84,25 @@ describe("loadConfig", () => {
   it("lists the profiles when the chosen one does not exist", async () => {
     await write("switchyard.config.yaml", YAML);
     await expect(loadConfig({ cwd: dir, profile: "aws", env: {} })).rejects.toThrow(
-      'profile "aws" is not in switchyard.config.yaml — profiles: local, kafka',
+      'profile "aws" (from the profile option) is not in switchyard.config.yaml — profiles: local, kafka',
     );
+  });
+
+  it("says where a profile name came from and which profile was meant", async () => {
+    await write("switchyard.config.yaml", YAML);
+    await expect(loadConfig({ cwd: dir, env: { SWITCHYARD_PROFILE: "kafak" } })).rejects.toThrow(
+      'profile "kafak" (from SWITCHYARD_PROFILE) is not in switchyard.config.yaml — did you mean "kafka"? profiles: local, kafka',
+    );
+    await expect(
+      loadConfig({ cwd: dir, env: {}, profile: "prod", profileOption: "--profile" }),
+    ).rejects.toThrow('profile "prod" (from --profile) is not in');
   });
 
   it("says how to create a config when there is none", async () => {
     const error = await rejection(loadConfig({ cwd: dir, env: {} }));
     expect(error.code).toBe("NotFound");
-    expect(error.message).toContain(`no switchyard.config.{ts,js,json,yaml} in ${dir}`);
+    expect(error.message).toContain(`no switchyard.config.{ts,mts,js,mjs,json,yaml,yml} in ${dir}`);
+    expect(error.message).toContain("--config <file>");
     await expect(loadConfig({ cwd: dir, file: "missing.yaml" })).rejects.toThrow(/does not exist/);
   });
 

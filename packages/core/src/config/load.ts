@@ -6,7 +6,7 @@ import { SwitchyardError } from "../errors.js";
 import type { Environment } from "./interpolate.js";
 import { defaultExport, importConfigModule, importWithNode } from "./load-module.js";
 import type { ModuleImporter } from "./load-module.js";
-import { checkConfig, chooseProfile, selectProfile } from "./profile.js";
+import { checkConfig, chooseProfile, profileOrigin, selectProfile } from "./profile.js";
 import type { SwitchyardConfig } from "./types.js";
 
 /** The file names `loadConfig` looks for, in order of preference. */
@@ -28,6 +28,8 @@ export interface LoadConfigOptions {
   file?: string;
   /** The profile to select. Default: `SWITCHYARD_PROFILE`, else `local`. */
   profile?: string;
+  /** How messages name the `profile` option, e.g. "--profile". Default "the profile option". */
+  profileOption?: string;
   /** Variables for profile selection. Default `process.env`. */
   env?: Environment;
   /**
@@ -67,7 +69,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   checkConfig(raw, source);
   const config: SwitchyardConfig = raw;
   const profile = chooseProfile(options.profile, env);
-  selectProfile(config, profile, source);
+  const origin = profileOrigin(options.profile, env, options.profileOption ?? "the profile option");
+  selectProfile(config, profile, source, origin);
   return { config, profile, file, baseDir };
 }
 
@@ -81,9 +84,10 @@ function findConfigFile(cwd: string, file: string | undefined): string {
     const path = resolve(cwd, name);
     if (existsSync(path)) return path;
   }
+  const extensions = CONFIG_FILE_NAMES.map((name) => extname(name).slice(1)).join(",");
   throw new SwitchyardError(
     "NotFound",
-    `no switchyard.config.{ts,js,json,yaml} in ${cwd} — create one (see defineConfig) or pass the file explicitly`,
+    `no switchyard.config.{${extensions}} in ${cwd} — create one (see defineConfig) or name the file with --config <file> (loadConfig({ file }) in code)`,
   );
 }
 

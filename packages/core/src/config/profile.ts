@@ -1,5 +1,6 @@
 import { SwitchyardError } from "../errors.js";
 import type { Environment } from "./interpolate.js";
+import { didYouMean } from "./suggest.js";
 import { DEFAULT_PROFILE, PROFILE_SECTIONS } from "./types.js";
 import type { ProfileConfig, SwitchyardConfig } from "./types.js";
 
@@ -14,6 +15,17 @@ export function chooseProfile(option: string | undefined, env: Environment): str
   if (option !== undefined && option !== "") return option;
   const fromEnv = env[PROFILE_VARIABLE];
   return fromEnv === undefined || fromEnv === "" ? DEFAULT_PROFILE : fromEnv;
+}
+
+/**
+ * Where the chosen profile name came from, for messages: `optionName` (what the
+ * caller calls its option, e.g. "--profile") when the option gave it, else
+ * `SWITCHYARD_PROFILE`, else "the default".
+ */
+export function profileOrigin(option: string | undefined, env: Environment, optionName: string): string {
+  if (option !== undefined && option !== "") return optionName;
+  const fromEnv = env[PROFILE_VARIABLE];
+  return fromEnv === undefined || fromEnv === "" ? "the default" : PROFILE_VARIABLE;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -72,13 +84,23 @@ export function checkConfig(config: unknown, source: string): asserts config is 
   }
 }
 
-/** The named profile; InvalidArgument listing the profiles when it does not exist. */
-export function selectProfile(config: SwitchyardConfig, name: string, source: string): ProfileConfig {
+/**
+ * The named profile; InvalidArgument listing the profiles (and the closest one)
+ * when it does not exist. `origin` says where the name came from, e.g. "SWITCHYARD_PROFILE".
+ */
+export function selectProfile(
+  config: SwitchyardConfig,
+  name: string,
+  source: string,
+  origin?: string,
+): ProfileConfig {
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
+    const names = Object.keys(config.profiles);
+    const from = origin === undefined ? "" : ` (from ${origin})`;
     throw new SwitchyardError(
       "InvalidArgument",
-      `profile "${name}" is not in ${source} — profiles: ${Object.keys(config.profiles).join(", ")}`,
+      `profile "${name}"${from} is not in ${source} — ${didYouMean(name, names)}profiles: ${names.join(", ")}`,
     );
   }
   return profile;

@@ -59,6 +59,13 @@ describe("ResourceResolver", () => {
     );
   });
 
+  it("asks whether a mistyped resource name meant one of the profile's", async () => {
+    const { resolver } = setup();
+    await expect(resolver("local").open("stream", "transactons")).rejects.toThrow(
+      'stream "transactons" is not in profile "local" — did you mean "transactions"? or add it under profiles.local.streams',
+    );
+  });
+
   it("lists the profiles when the profile is unknown", () => {
     const { resolver } = setup();
     expect(() => resolver("aws")).toThrow('profile "aws" is not in the config — profiles: local, kafka');

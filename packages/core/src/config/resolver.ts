@@ -6,6 +6,7 @@ import { checkConfig, selectProfile } from "./profile.js";
 import { redactUrl } from "./redact.js";
 import { SchemeRegistry } from "./scheme-registry.js";
 import { isDriverInstance, urlOfSpec } from "./spec.js";
+import { didYouMean } from "./suggest.js";
 import { PROFILE_SECTIONS } from "./types.js";
 import type { ProfileConfig, ResourceSpec, SwitchyardConfig } from "./types.js";
 
@@ -159,9 +160,10 @@ export class ResourceResolver {
     const section = this.#resources[PROFILE_SECTIONS[kind]];
     const spec = section !== undefined && Object.hasOwn(section, name) ? section[name] : undefined;
     if (spec === undefined) {
+      const typo = didYouMean(name, Object.keys(section ?? {}));
       throw new SwitchyardError(
         "InvalidArgument",
-        `${kind} "${name}" is not in profile "${this.profile}" — add it under profiles.${this.profile}.${PROFILE_SECTIONS[kind]}`,
+        `${kind} "${name}" is not in profile "${this.profile}" — ${typo}${typo === "" ? "add" : "or add"} it under profiles.${this.profile}.${PROFILE_SECTIONS[kind]}`,
       );
     }
     return spec;

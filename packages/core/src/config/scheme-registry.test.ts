@@ -60,10 +60,26 @@ describe("SchemeRegistry.open", () => {
     await expect(open("state", "redis://127.0.0.1:6379/0")).rejects.toThrow(
       "npm install @switchyard/adapter-redis and add redis() to adapters",
     );
-    await expect(open("model", "vertex://p/l/e")).rejects.toThrow("@switchyard/adapter-gcp and add gcp()");
     await expect(open("stream", "eventhubs://ns/tx")).rejects.toThrow(
       "@switchyard/adapter-azure and add azure()",
     );
+  });
+
+  it("says that a first-party scheme is not available yet instead of naming a package", async () => {
+    const influx = await rejection(open("timeseries", "influx://127.0.0.1:8086/db"));
+    expect(influx.message).toContain('"influx:" is a first-party scheme that is not available yet');
+    expect(influx.message).toContain("file:");
+    expect(influx.message).not.toContain("npm install");
+    // Released since: their packages are named like every other adapter's.
+    await expect(open("model", "sagemaker://fraud")).rejects.toThrow("npm install @switchyard/adapter-aws");
+    await expect(open("model", "vertex://p/l/e")).rejects.toThrow("npm install @switchyard/adapter-gcp");
+  });
+
+  it("asks whether a mistyped scheme meant a registered or first-party one", async () => {
+    const typo = await rejection(open("stream", "memroy://tx"));
+    expect(typo.message).toContain('unknown scheme "memroy:" — did you mean "memory:"?');
+    await expect(open("stream", "kafak://h/tx")).rejects.toThrow('did you mean "kafka:"?');
+    await expect(open("stream", "kinesus://tx")).rejects.toThrow('did you mean "kinesis:"?');
   });
 
   it("lists the registered schemes for a truly unknown scheme", async () => {

@@ -2,9 +2,10 @@ import type { Adapter, DriverByKind, DriverContext, ResourceKind, SchemeHandler 
 import { SwitchyardError, isAbort } from "../errors.js";
 import { AdapterPackages } from "./adapter-list.js";
 import { builtInAdapters } from "./built-ins.js";
-import { missingAdapterMessage } from "./missing-adapter.js";
+import { firstPartySchemes, missingAdapterMessage } from "./missing-adapter.js";
 import { redactUrl, scrubSecrets } from "./redact.js";
 import { isDriverInstance, urlOfSpec } from "./spec.js";
+import { didYouMean } from "./suggest.js";
 import type { AdapterEntry, ResourceSpec } from "./types.js";
 import { parseResourceUrl } from "./url.js";
 
@@ -142,11 +143,12 @@ export class SchemeRegistry {
       );
     }
     const fix = missingAdapterMessage(scheme);
+    if (fix !== undefined) throw new SwitchyardError("InvalidArgument", `${where}: ${fix}`);
+    const typo = didYouMean(scheme, [...this.schemes(kind), ...firstPartySchemes()], (s) => `"${s}:"`);
     throw new SwitchyardError(
       "InvalidArgument",
-      fix === undefined
-        ? `${where}: unknown scheme "${scheme}:" — registered schemes for ${PLURAL[kind]}: ${list}; add the adapter that handles "${scheme}:" to adapters`
-        : `${where}: ${fix}`,
+      `${where}: unknown scheme "${scheme}:" — ${typo}registered schemes for ${PLURAL[kind]}: ${list}; ` +
+        `${typo === "" ? "" : "otherwise "}add the adapter that handles "${scheme}:" to adapters`,
     );
   }
 }

@@ -9,7 +9,7 @@ import type { RunResources } from "./resources.js";
 import { SinkWriter, errorText } from "./sink-writer.js";
 import type { Dead, SinkWriterSetup } from "./sink-writer.js";
 import { runSteps } from "./steps.js";
-import type { SinkWrite } from "./steps.js";
+import type { SinkWrite, StepObserver } from "./steps.js";
 import { WarningLimiter } from "./warnings.js";
 
 /** What the processor needs to know about its run. */
@@ -55,11 +55,26 @@ export class BatchProcessor {
   private stepRetries = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly writer: SinkWriter;
+  private readonly observer: StepObserver | undefined;
+  private passes = 0;
   /** Step retries are reported at most once per stage every few seconds. */
   private readonly stepWarnings = new WarningLimiter(5000);
 
   constructor(private readonly setup: ProcessorSetup) {
     this.writer = new SinkWriter(setup);
+    const metrics = setup.telemetry.metrics;
+    if (metrics !== undefined) {
+      const names = setup.steps.map((_, i) => stageName(setup.steps, i));
+      this.observer = {
+        stage: (index, entered, left) => metrics.stage(names[index] ?? `step#${index}`, entered, left),
+        modelCall: (model, ms, size) => metrics.modelCall(model, ms, size),
+      };
+    }
+  }
+
+  /** Passes over the steps started and not yet completed (their writes included). */
+  get inFlightBatches(): number {
+    return this.passes;
   }
 
   /** Records handed in and not yet settled. */
@@ -111,10 +126,19 @@ export class BatchProcessor {
       return;
     }
     const span = setup.telemetry.startBatch(lane.partition, items.length + dead.length, items[0]?.headers);
+    this.passes++;
     let outcome;
     try {
-      outcome = await runSteps(setup.steps, items, setup.resources, span.traceparent, lane.holds);
+      outcome = await runSteps(
+        setup.steps,
+        items,
+        setup.resources,
+        span.traceparent,
+        lane.holds,
+        this.observer,
+      );
     } catch (err) {
+      this.passes--;
       span.end(err);
       this.abandon(lane, items, dead);
       throw err;
@@ -131,6 +155,7 @@ export class BatchProcessor {
         f.item.step = f.step;
         retry.push(f.item);
         const stage = stageName(setup.steps, f.step);
+        setup.telemetry.metrics?.retry(stage, codeOf(f.error));
         this.stepWarnings.report(stage, (more) =>
           setup.warn(
             `${stage}: ${errorText(f.error)} — retrying (attempt ${f.item.attempts + 1} of ${setup.retry.maxAttempts})${more}`,
@@ -142,8 +167,12 @@ export class BatchProcessor {
     if (retry.length > 0) this.scheduleRetry(lane, retry);
     const completion = this.complete(lane, outcome.writes, outcome.finished, dead);
     completion.then(
-      () => span.end(),
+      () => {
+        this.passes--;
+        span.end();
+      },
       (err: unknown) => {
+        this.passes--;
         span.end(err);
         setup.fail(err);
       },

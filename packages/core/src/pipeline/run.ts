@@ -5,6 +5,7 @@ import type { Subscription } from "../resources/subscription.js";
 import { retryPolicy } from "../retry.js";
 import type { Pipeline, PipelineOptions } from "./builder.js";
 import { DeadLetterWatch } from "./dead-letter-watch.js";
+import { PartitionLag } from "./lag.js";
 import { BatchProcessor } from "./processor.js";
 import { CLOSE_TIMEOUT_MS, drain, onSignals, within } from "./stopping.js";
 import { RunResources } from "./resources.js";
@@ -42,8 +43,10 @@ export interface RunOptions {
 export interface RunSummary extends Stats {
   /** The pipeline's name. */
   pipeline: string;
-  /** Records done per second over the whole run. */
+  /** Records done per second over the whole run (wall time, idle spans included). */
   eventsPerSec: number;
+  /** Records done per second over the spans with work in progress ({@link Stats.busyMs}). */
+  busyEventsPerSec: number;
 }
 
 /** A running pipeline. */
@@ -142,6 +145,7 @@ async function execute(
       warn(`from:${source.stream}: ${error.code}: ${error.message} — retrying (attempt ${attempt + 1})`),
   });
   started();
+  const partitionLag = new PartitionLag();
   let failure: unknown;
   // A failure stops the run at once: the receive loop may be waiting for records.
   const fail = (err: unknown) => {
@@ -160,6 +164,8 @@ async function execute(
     hardStop: hard.signal,
     warn,
     settle: (outcome) => {
+      partitionLag.settled(outcome.done);
+      partitionLag.settled(outcome.abandoned);
       if (outcome.done.length > 0) {
         const now = Date.now();
         subscription.ack(outcome.done);
@@ -169,6 +175,11 @@ async function execute(
       if (outcome.abandoned.length > 0) void subscription.nack(outcome.abandoned);
     },
     fail,
+  });
+  telemetry.metrics?.watch({
+    lagByPartition: () => stats.lagByPartition,
+    inFlightBatches: () => processor.inFlightBatches,
+    inFlightRecords: () => subscription.inFlight,
   });
   stats.work = {
     get inFlight() {
@@ -190,7 +201,13 @@ async function execute(
     if (error !== undefined) fail(error);
   }, 1000);
   watching.unref();
-  const reporter = new StatsReporter(pipeline.name, stats, subscription, options.stats ?? "off");
+  const reporter = new StatsReporter(
+    pipeline.name,
+    stats,
+    subscription,
+    options.stats ?? "off",
+    partitionLag,
+  );
   const detachSignals = options.handleSignals === true ? onSignals(stop, hard, warn) : () => undefined;
 
   // Batches whose steps have not run yet; a partition's batches run one at a time, in order.
@@ -200,6 +217,7 @@ async function execute(
     while (!stop.signal.aborted && failure === undefined) {
       const batch = await subscription.receive(stop.signal);
       if (batch === undefined) break;
+      partitionLag.received(batch.partition, batch.records.length + batch.undecodable.length);
       while (active >= tuning.concurrency) await new Promise<void>((resolve) => (slot = resolve));
       active++;
       void processor
@@ -218,6 +236,7 @@ async function execute(
   } finally {
     clearInterval(watching);
     reporter.stop();
+    telemetry.metrics?.close();
     detachSignals();
     // A broker that does not answer must not hold the stop: what is not committed is redelivered.
     await within(
@@ -236,6 +255,7 @@ async function execute(
     ...snapshot,
     pipeline: pipeline.name,
     eventsPerSec: snapshot.uptimeMs > 0 ? (snapshot.processed * 1000) / snapshot.uptimeMs : 0,
+    busyEventsPerSec: snapshot.busyMs > 0 ? (snapshot.processed * 1000) / snapshot.busyMs : 0,
   };
 }
 

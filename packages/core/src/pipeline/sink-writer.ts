@@ -56,11 +56,13 @@ export class SinkWriter {
   async write(w: SinkWrite): Promise<WriteResult> {
     const { setup } = this;
     let counted = 0;
+    const started = performance.now();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           // One listener on the hard stop however many writes are in flight (guardAbort, not raceAbort).
           await guardAbort(w.perform(setup.hardStop), setup.hardStop, w.stage);
+          setup.telemetry.metrics?.sinkWrite(w.stage, performance.now() - started);
           return "ok";
         } catch (error) {
           if (setup.hardStop.aborted) return "abandoned";
@@ -69,6 +71,7 @@ export class SinkWriter {
             counted = Math.max(1, w.items.length);
             this.retrying += counted;
           }
+          setup.telemetry.metrics?.retry(w.stage, codeOf(error), Math.max(1, w.items.length));
           this.warnings.report(w.stage, (more) =>
             setup.warn(`${w.stage}: ${errorText(error)} — retrying (attempt ${attempt + 1})${more}`),
           );
@@ -107,7 +110,7 @@ export class SinkWriter {
     });
     if (result === "ok") {
       setup.stats.deadLetters += records.length;
-      setup.telemetry.recordDeadLetters(records.length);
+      setup.telemetry.recordDeadLetters(dead);
       for (const d of dead) this.reportDeadLetter(d);
       return true;
     }

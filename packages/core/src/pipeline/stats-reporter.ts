@@ -1,4 +1,5 @@
 import type { Subscription } from "../resources/subscription.js";
+import type { PartitionLag } from "./lag.js";
 import { formatStats } from "./stats.js";
 import type { Stats, StatsCollector } from "./stats.js";
 
@@ -16,6 +17,7 @@ export class StatsReporter {
     private readonly stats: StatsCollector,
     private readonly subscription: Subscription<unknown>,
     private readonly mode: "auto" | "off" | ((stats: Stats) => void),
+    private readonly partitionLag?: PartitionLag,
   ) {
     this.timer = setInterval(() => void this.tick(), 1000);
     this.timer.unref();
@@ -28,13 +30,16 @@ export class StatsReporter {
   }
 
   private async tick(): Promise<void> {
+    let reported: Record<string, number> = {};
     try {
-      const lag = await this.subscription.lag();
-      const values = Object.values(lag);
-      this.stats.lag = values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
+      reported = await this.subscription.lag();
     } catch {
-      this.stats.lag = undefined;
+      // The back end cannot tell now (it may be down): the records in flight are still behind.
     }
+    const lag = this.partitionLag?.combine(reported) ?? reported;
+    const values = Object.values(lag);
+    this.stats.lagByPartition = lag;
+    this.stats.lag = values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
     const snapshot = this.stats.snapshot();
     if (typeof this.mode === "function") {
       this.mode(snapshot);

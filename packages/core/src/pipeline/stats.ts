@@ -20,6 +20,10 @@ export interface Stats {
   retrying: number;
   /** Milliseconds since the pipeline started. */
   uptimeMs: number;
+  /** Milliseconds of that with work in progress (records in flight or done), at about 1 s resolution. */
+  busyMs: number;
+  /** Records behind the head of each owned partition, counting records received and not yet done. */
+  lagByPartition: Record<string, number>;
 }
 
 /** Where the in-flight and retrying counts come from. */
@@ -38,12 +42,16 @@ export class StatsCollector {
   processed = 0;
   /** Records dead-lettered. */
   deadLetters = 0;
-  /** Last known lag. */
+  /** Last known lag, summed over partitions. */
   lag: number | undefined;
+  /** Last known lag per partition. */
+  lagByPartition: Record<string, number> = {};
   /** The run's work in progress, once it started. */
   work: WorkCounts | undefined;
   private readonly started = Date.now();
   private readonly window: { at: number; processed: number }[] = [{ at: Date.now(), processed: 0 }];
+  private busyMs = 0;
+  private lastSample = { at: Date.now(), processed: 0 };
 
   /** Counts records acknowledged at `now`, recording each one's end-to-end latency from its event time. */
   done(records: readonly { raw: { timestamp: number } }[], now: number): void {
@@ -58,6 +66,10 @@ export class StatsCollector {
     while (this.window.length > 2 && now - this.window[0]!.at > 5000) this.window.shift();
     const first = this.window[0]!;
     const elapsed = (now - first.at) / 1000;
+    // The span since the last snapshot was busy when records were done in it or are still in flight.
+    if (this.processed > this.lastSample.processed || (this.work?.inFlight ?? 0) > 0)
+      this.busyMs += now - this.lastSample.at;
+    this.lastSample = { at: now, processed: this.processed };
     return {
       processed: this.processed,
       deadLetters: this.deadLetters,
@@ -68,6 +80,8 @@ export class StatsCollector {
       inFlight: this.work?.inFlight ?? 0,
       retrying: this.work?.retrying ?? 0,
       uptimeMs: now - this.started,
+      busyMs: this.busyMs,
+      lagByPartition: { ...this.lagByPartition },
     };
   }
 }

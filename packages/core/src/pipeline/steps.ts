@@ -99,6 +99,14 @@ class Pass implements StepsOutcome {
   }
 }
 
+/** What a pass reports as it goes, for metrics: records in and out of each step, and model calls. */
+export interface StepObserver {
+  /** `entered` records went into step `index`; `left` came out to the next one. */
+  stage(index: number, entered: number, left: number): void;
+  /** One model call of `size` records took `ms`. */
+  modelCall(model: string, ms: number, size: number): void;
+}
+
 /**
  * Runs the steps over `items` in plain loops, each item from its own `step`,
  * collecting per-record failures and the sink writes to perform. Batch-level
@@ -113,6 +121,7 @@ export async function runSteps(
   resources: RunResources,
   traceparent: string | undefined,
   holds: KeyHolds,
+  observer?: StepObserver,
 ): Promise<StepsOutcome> {
   const pass = new Pass(holds);
   const joining = byStep(items);
@@ -122,6 +131,7 @@ export async function runSteps(
     if (join !== undefined) current = current.length === 0 ? join : inStreamOrder(current, join);
     if (current.length === 0) continue;
     const step = steps[s]!;
+    const entered = current.length;
     switch (step.kind) {
       case "map":
         current = pass.each(current, s, (item) => {
@@ -152,7 +162,9 @@ export async function runSteps(
         const { input, output } = step.options;
         current = await pass.batch(current, s, async (batch) => {
           const inputs = batch.map((i) => input(i.value));
+          const started = performance.now();
           const result = await endpoint.predictBatch(inputs, resources.signal);
+          observer?.modelCall(step.model, performance.now() - started, inputs.length);
           const byModel = { fallback: false };
           const byFallback = { fallback: true };
           const marks = result.fromFallback;
@@ -239,6 +251,7 @@ export async function runSteps(
         break;
       }
     }
+    observer?.stage(s, entered, current.length);
   }
   for (const item of current) pass.finished.push(item);
   return pass;

@@ -1,5 +1,6 @@
 import type * as otel from "@opentelemetry/api";
 import type { Headers } from "../driver/index.js";
+import { PipelineMetrics } from "./metrics.js";
 
 /** A span around one batch; `traceparent` is what outgoing records carry. */
 export interface BatchSpan {
@@ -22,8 +23,9 @@ export class Telemetry {
     private readonly api: typeof otel | undefined,
     private readonly pipeline: string,
     private readonly processed?: otel.Counter,
-    private readonly deadLettered?: otel.Counter,
     private readonly latency?: otel.Histogram,
+    /** Per-stage, model, sink, retry and gauge instruments; undefined without `@opentelemetry/api`. */
+    readonly metrics?: PipelineMetrics,
   ) {}
 
   /** Loads the OpenTelemetry API when installed. */
@@ -39,13 +41,11 @@ export class Telemetry {
       api,
       pipeline,
       meter.createCounter("switchyard.records.processed", { description: "Records done by a pipeline" }),
-      meter.createCounter("switchyard.records.dead_lettered", {
-        description: "Records sent to the dead-letter stream",
-      }),
       meter.createHistogram("switchyard.e2e_latency", {
         description: "Event time to sink acknowledgement",
         unit: "ms",
       }),
+      new PipelineMetrics(meter, pipeline),
     );
   }
 
@@ -98,8 +98,11 @@ export class Telemetry {
     for (const r of records) this.latency?.record(now - r.raw.timestamp, attributes);
   }
 
-  /** Counts dead-lettered records. */
-  recordDeadLetters(count: number): void {
-    this.deadLettered?.add(count, { "switchyard.pipeline": this.pipeline });
+  /** Counts dead-lettered records by the stage they failed in. */
+  recordDeadLetters(records: readonly { stage: string }[]): void {
+    if (this.metrics === undefined) return;
+    const byStage = new Map<string, number>();
+    for (const r of records) byStage.set(r.stage, (byStage.get(r.stage) ?? 0) + 1);
+    for (const [stage, count] of byStage) this.metrics.deadLetters(stage, count);
   }
 }
