@@ -5,11 +5,21 @@ import { SwitchyardError } from "@switchyard/core";
 import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { doctorCommand } from "./doctor.js";
+import { emulatorsCommand } from "./emulators.js";
+import { produceCommand } from "./produce.js";
 import { runCommand } from "./run.js";
+import { tailCommand } from "./tail.js";
 import { serveModelCommand } from "@switchyard/model-server";
 
 /** The `switchyard` commands; adding a command is one line here. */
-export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  doctorCommand,
+  serveModelCommand,
+  produceCommand,
+  tailCommand,
+  emulatorsCommand,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
