@@ -6,6 +6,7 @@ import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { doctorCommand } from "./doctor.js";
 import { emulatorsCommand } from "./emulators.js";
+import { initCommand } from "./init.js";
 import { produceCommand } from "./produce.js";
 import { runCommand } from "./run.js";
 import { tailCommand } from "./tail.js";
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   produceCommand,
   tailCommand,
   emulatorsCommand,
+  initCommand,
 ];
 
 function version(): string {
