@@ -12,6 +12,8 @@ export interface CommandIO {
   signal?: AbortSignal;
   /** Whether stdout is a terminal. */
   isTTY?: boolean;
+  /** Standard input, for commands that read it (`produce -`). Default: the process's own. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** One `switchyard <name>` command. */

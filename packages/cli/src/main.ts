@@ -6,11 +6,24 @@ import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { dlqCommand } from "./dlq.js";
 import { doctorCommand } from "./doctor.js";
+import { emulatorsCommand } from "./emulators.js";
+import { initCommand } from "./init.js";
+import { produceCommand } from "./produce.js";
 import { runCommand } from "./run.js";
 import { serveModelCommand } from "./serve-model.js";
+import { tailCommand } from "./tail.js";
 
 /** The `switchyard` commands; adding a command is one line here. */
-export const COMMANDS: readonly Command[] = [runCommand, doctorCommand, serveModelCommand, dlqCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  doctorCommand,
+  serveModelCommand,
+  dlqCommand,
+  produceCommand,
+  tailCommand,
+  emulatorsCommand,
+  initCommand,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {

@@ -28,12 +28,18 @@ export interface CliProcess {
  * user's shell would, with the repository's tsconfig so that `@switchyard/core`
  * in the test's config and pipeline files resolves to the sources.
  */
-export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): CliProcess {
+export function startCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  stdin?: string,
+): CliProcess {
   const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN, ...args], {
     cwd,
     env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG, SWITCHYARD_PROFILE: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -44,9 +50,14 @@ export function startCli(args: string[], cwd: string, env: Record<string, string
   return { child, output: () => ({ stdout, stderr }), exited };
 }
 
-/** Runs `switchyard` to completion. */
-export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return startCli(args, cwd, env).exited;
+/** Runs `switchyard` to completion; `stdin` is written to its standard input. */
+export function runCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  stdin?: string,
+): Promise<CliResult> {
+  return startCli(args, cwd, env, stdin).exited;
 }
 
 /** Resolves once `predicate` holds for the process's output; rejects if it exits first. */

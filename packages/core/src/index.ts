@@ -25,6 +25,12 @@ export type { PipelineContext } from "./pipeline/context.js";
 // codecs (section: codec)
 export type { Codec } from "./codec/codec.js";
 export { json } from "./codec/json.js";
+export type {
+  StandardIssue,
+  StandardOutput,
+  StandardResult,
+  StandardSchema,
+} from "./codec/standard-schema.js";
 export type { JsonOptions } from "./codec/json.js";
 export type { DecodeLimits } from "./codec/decode-limits.js";
 export { raw } from "./codec/raw.js";
@@ -70,6 +76,7 @@ export { SchemeRegistry } from "./config/scheme-registry.js";
 export { closestMatch, didYouMean } from "./config/suggest.js";
 export type { OpenContext, SchemeRegistryOptions } from "./config/scheme-registry.js";
 export { DEFAULT_PROFILE, defineConfig } from "./config/types.js";
+export type { KnownSections, NamesOf, Register, RegisteredConfig, ResourceNames } from "./config/names.js";
 export type { ProfileConfig, ResourceSpec, ResourceUrlSpec, SwitchyardConfig } from "./config/types.js";
 export type { AdapterEntry } from "./config/types.js";
 

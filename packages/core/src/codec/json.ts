@@ -3,6 +3,8 @@ import { invalidArgument, kindOf, messageOf } from "./codec-error.js";
 import type { DecodeLimits, ResolvedLimits } from "./decode-limits.js";
 import { resolveLimits } from "./decode-limits.js";
 import { checkJsonLimits } from "./json-scan.js";
+import { isStandardSchema, validateWith } from "./standard-schema.js";
+import type { StandardOutput, StandardSchema } from "./standard-schema.js";
 
 const encoder = new TextEncoder();
 // `fatal` so that bytes which are not UTF-8 are refused instead of becoming U+FFFD silently.
@@ -56,14 +58,50 @@ class JsonCodec implements Codec<unknown> {
   }
 }
 
+/** JSON whose decoded values go through a Standard Schema: invalid ones are refused with the validator's message. */
+class ValidatedJsonCodec<T> implements Codec<T> {
+  readonly name = "json";
+  readonly contentType = "application/json";
+
+  constructor(
+    private readonly base: JsonCodec,
+    private readonly schema: StandardSchema<unknown, T>,
+  ) {}
+
+  encode(value: T): Uint8Array {
+    return this.base.encode(value);
+  }
+
+  decode(bytes: Uint8Array): T {
+    return validateWith(this.schema, this.base.decode(bytes), "json");
+  }
+}
+
 const DEFAULT_JSON = new JsonCodec(resolveLimits("json", {}));
 
 /**
+ * A codec for UTF-8 JSON (`application/json`) whose decoded values are
+ * validated by a Standard Schema (zod, valibot, arktype …): the value type is
+ * the schema's output, and a record that does not match is refused with the
+ * validator's message — so the runtime sends it to the dead-letter stream with
+ * its original bytes instead of passing on an unchecked cast. Values written
+ * with it are not validated (their type is checked at compile time).
+ *
+ * ```ts
+ * const Transaction = z.object({ card: z.string(), amount: z.number() });
+ * pipeline("fraud").from("transactions", { codec: json(Transaction) });
+ * ```
+ */
+export function json<S extends StandardSchema>(schema: S, options?: JsonOptions): Codec<StandardOutput<S>>;
+/**
  * A codec for UTF-8 JSON (`application/json`). `decode` trusts the shape of
  * the parsed value to be `T`; it refuses bytes that are not UTF-8 or not JSON,
- * and payloads over the limits of `options`.
+ * and payloads over the limits of `options`. Pass a schema first to validate.
  */
-export function json<T = unknown>(options?: JsonOptions): Codec<T> {
+export function json<T = unknown>(options?: JsonOptions): Codec<T>;
+export function json(first?: StandardSchema | JsonOptions, second?: JsonOptions): Codec<unknown> {
+  const schema = isStandardSchema(first) ? first : undefined;
+  const options = schema === undefined ? (first as JsonOptions | undefined) : second;
   const codec = options === undefined ? DEFAULT_JSON : new JsonCodec(resolveLimits("json", options));
-  return codec as Codec<T>;
+  return schema === undefined ? codec : new ValidatedJsonCodec(codec, schema);
 }

@@ -1,4 +1,5 @@
 import type { Adapter, DriverByKind, ResourceKind } from "../driver/adapter.js";
+import type { KnownSections } from "./names.js";
 
 /**
  * A resource spec with an injected SDK client: the driver uses `client` instead of
@@ -71,7 +72,9 @@ export const DEFAULT_PROFILE = "local";
 /**
  * Returns the config unchanged; exists so that `switchyard.config.ts` gets type
  * checking and completion: `export default defineConfig({ profiles: { ... } })`.
+ * Its type keeps the resource names, so `pipeline<typeof config>()` (or a
+ * registered config, see `Register`) refuses a name no profile defines.
  */
-export function defineConfig(config: SwitchyardConfig): SwitchyardConfig {
+export function defineConfig<C extends SwitchyardConfig>(config: C & KnownSections<C>): C {
   return config;
 }

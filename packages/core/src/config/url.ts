@@ -15,7 +15,9 @@ export function schemeOf(text: string): string | undefined {
  * (`onnx:./model/fraud.onnx`, `file:scores.ndjson`) is resolved against
  * `baseDir` first, so drivers always receive an absolute path
  * (`onnx:/abs/model/fraud.onnx`, `file:///abs/scores.ndjson`) — `new URL` alone
- * would turn `file:./x` into `/x`. `where` names the resource in errors.
+ * would turn `file:./x` into `/x`. `file://events.ndjson` — a name where a host
+ * would be — is read as the relative path it looks like, since these files are
+ * always on this machine. `where` names the resource in errors.
  */
 export function parseResourceUrl(text: string, baseDir: string, where: string): URL {
   const scheme = schemeOf(text);
@@ -25,7 +27,9 @@ export function parseResourceUrl(text: string, baseDir: string, where: string): 
       `${where}: "${redactUrl(text)}" is not a URL — write scheme:..., e.g. memory://name, kafka://host:9092/topic or onnx:./model.onnx`,
     );
   }
-  const rest = text.slice(scheme.length + 1);
+  let rest = text.slice(scheme.length + 1);
+  if (scheme === "file" && /^\/\/[^/]/.test(rest) && !/^\/\/localhost(?:[/?#]|$)/i.test(rest))
+    rest = rest.slice(2);
   let absolute = text;
   if (rest !== "" && !rest.startsWith("/") && !rest.startsWith("?") && !rest.startsWith("#")) {
     const end = rest.search(/[?#]/);

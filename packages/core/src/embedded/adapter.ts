@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { InferenceSession } from "onnxruntime-node";
 import { SwitchyardError } from "../errors.js";
 import type { Adapter, DriverContext, ResourceKind, SchemeHandler } from "../driver/adapter.js";
+import { fileStream } from "./file-stream.js";
 import { fileTimeSeries } from "./file-timeseries.js";
 import { memoryStateStore } from "./memory-state.js";
 import { memoryStream } from "./memory-stream.js";
@@ -23,6 +24,7 @@ export interface EmbeddedOptions {
  * | kind | URL | params |
  * | --- | --- | --- |
  * | stream | `memory://name` | `partitions` (default 1), `retention` (records per partition, default unbounded) |
+ * | stream | `file:<path>` (one record per line, followed as it grows) | — |
  * | state | `memory://` or `memory://name` | — |
  * | model | `onnx:<path>` | `output` (default: the model's first output) |
  * | timeseries | `memory://` or `memory://name` | — |
@@ -46,6 +48,15 @@ export function embedded(options: EmbeddedOptions = {}): Adapter {
           if (partitions !== undefined) settings.partitions = partitions;
           if (retention !== undefined) settings.retention = retention;
           return memoryStream(memoryName(url), settings);
+        },
+      }),
+      handler({
+        kind: "stream",
+        scheme: "file",
+        params: [],
+        create: (url, context) => {
+          refuseClient(url, context);
+          return fileStream(filePath(url, context.baseDir));
         },
       }),
       handler({
@@ -113,7 +124,7 @@ function filePath(url: URL, baseDir: string): string {
   if ((url.host !== "" && url.host !== "localhost") || url.pathname === "/" || url.pathname === "") {
     throw new SwitchyardError(
       "InvalidArgument",
-      `${redactedHref(url)}: file: takes a file path on this machine, e.g. file:./scores.ndjson`,
+      `${redactedHref(url)}: file: takes a file path on this machine, e.g. file:./events.ndjson`,
     );
   }
   return resolve(baseDir, fileURLToPath(url));

@@ -2,6 +2,7 @@ import type { Codec } from "../codec/codec.js";
 import type { Headers, StartPosition } from "../driver/index.js";
 import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
 import type { RetryPolicy } from "../retry.js";
+import type { NamesOf, RegisteredConfig, ResourceNames } from "../config/names.js";
 import type { PipelineContext } from "./context.js";
 
 /** Where records come from: a stream name in the profile, its codec and consumer group. */
@@ -105,7 +106,7 @@ export interface PipelineOptions {
  * method returns a new pipeline. Resource names refer to the active profile, so
  * the same definition runs on any backend.
  */
-export class Pipeline<T = unknown> {
+export class Pipeline<T = unknown, N extends ResourceNames = ResourceNames> {
   /** The pipeline's name (also the default consumer group). */
   readonly name: string;
   /** The source stream's name in the profile, once `from` was called. */
@@ -128,23 +129,23 @@ export class Pipeline<T = unknown> {
     this.options = options;
   }
 
-  /** Reads records from a stream of the profile. */
-  from<S>(stream: string, options: SourceOptions<S> = {}): Pipeline<S> {
-    return new Pipeline<S>(this.name, { stream, options: options }, this.steps, this.options);
+  /** Reads records from a stream of the profile; a validating codec (`json(schema)`) gives the records their type. */
+  from<S>(stream: N["stream"], options: SourceOptions<S> = {}): Pipeline<S, N> {
+    return new Pipeline<S, N>(this.name, { stream, options: options }, this.steps, this.options);
   }
 
   /** Transforms each record. Runs in a plain loop over the batch. */
-  map<U>(fn: (value: T, meta: RecordMeta) => U): Pipeline<U> {
+  map<U>(fn: (value: T, meta: RecordMeta) => U): Pipeline<U, N> {
     return this.with<U>({ kind: "map", fn: fn as (value: unknown, meta: RecordMeta) => unknown });
   }
 
   /** Keeps records for which `fn` holds; the others are done (acknowledged) without output. */
-  filter(fn: (value: T, meta: RecordMeta) => boolean): Pipeline<T> {
+  filter(fn: (value: T, meta: RecordMeta) => boolean): Pipeline<T, N> {
     return this.with<T>({ kind: "filter", fn: fn as (value: unknown, meta: RecordMeta) => boolean });
   }
 
   /** Batch-level step with access to resources; must return one value per input, in order. */
-  enrich<U>(fn: (batch: T[], context: PipelineContext) => Promise<U[]> | U[]): Pipeline<U> {
+  enrich<U>(fn: (batch: T[], context: PipelineContext) => Promise<U[]> | U[]): Pipeline<U, N> {
     return this.with<U>({
       kind: "enrich",
       fn: fn as (batch: unknown[], context: PipelineContext) => Promise<unknown[]>,
@@ -152,7 +153,7 @@ export class Pipeline<T = unknown> {
   }
 
   /** Scores each record with a model of the profile, micro-batched per batch. */
-  infer<I, O, U>(model: string, options: InferOptions<T, I, O, U>): Pipeline<U> {
+  infer<I, O, U>(model: N["model"], options: InferOptions<T, I, O, U>): Pipeline<U, N> {
     return this.with<U>({
       kind: "infer",
       model,
@@ -161,34 +162,39 @@ export class Pipeline<T = unknown> {
   }
 
   /** Writes records to a stream of the profile. The records continue to the next step. */
-  to(stream: string, options: SinkStreamOptions<T> = {}): Pipeline<T> {
+  to(stream: N["stream"], options: SinkStreamOptions<T> = {}): Pipeline<T, N> {
     return this.with<T>({ kind: "to", stream, options: options as SinkStreamOptions<unknown> });
   }
 
   /** Writes time-series points (zero, one or several per record) to a sink of the profile. */
   record(
-    sink: string,
+    sink: N["timeseries"],
     fn: (value: T, meta: RecordMeta) => PointInput | PointInput[] | undefined,
-  ): Pipeline<T> {
+  ): Pipeline<T, N> {
     return this.with<T>({ kind: "record", sink, fn: fn as (value: unknown, meta: RecordMeta) => PointInput });
   }
 
   /** Writes a value per record to a state store of the profile. */
-  store<V>(state: string, options: StoreOptions<T, V>): Pipeline<T> {
+  store<V>(state: N["state"], options: StoreOptions<T, V>): Pipeline<T, N> {
     return this.with<T>({ kind: "store", state, options: options as StoreOptions<unknown, unknown> });
   }
 
   /** Returns a copy with runtime tuning changed. */
-  configure(options: Partial<PipelineOptions>): Pipeline<T> {
-    return new Pipeline<T>(this.name, this.source, this.steps, { ...this.options, ...options });
+  configure(options: Partial<PipelineOptions>): Pipeline<T, N> {
+    return new Pipeline<T, N>(this.name, this.source, this.steps, { ...this.options, ...options });
   }
 
-  private with<U>(step: Step): Pipeline<U> {
-    return new Pipeline<U>(this.name, this.source, [...this.steps, step], this.options);
+  private with<U>(step: Step): Pipeline<U, N> {
+    return new Pipeline<U, N>(this.name, this.source, [...this.steps, step], this.options);
   }
 }
 
-/** Starts a pipeline definition. */
-export function pipeline(name: string): Pipeline<never> {
-  return new Pipeline<never>(name, undefined, [], {});
+/**
+ * Starts a pipeline definition. Resource names are checked against the config
+ * type: `pipeline<typeof config>("fraud")`, or every `pipeline()` once the app
+ * registered its config (see `Register`); without either, any name compiles and
+ * a wrong one is refused when the pipeline starts.
+ */
+export function pipeline<C = RegisteredConfig>(name: string): Pipeline<never, NamesOf<C>> {
+  return new Pipeline<never, NamesOf<C>>(name, undefined, [], {});
 }
