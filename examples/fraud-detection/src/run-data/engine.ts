@@ -31,6 +31,8 @@ const ENGINES: Readonly<Record<string, () => Promise<RunDataEngine>>> = {
   "redis:": async () => (await import("./redis.js")).redisStateRunData,
   "rediss:": async () => (await import("./redis.js")).redisStateRunData,
   "file:": async () => (await import("./file.js")).fileRunData,
+  "pubsub:": async () => (await import("./pubsub.js")).pubsubRunData,
+  "bigtable:": async () => (await import("./bigtable.js")).bigtableRunData,
 };
 
 /** The engine for a resource's scheme, or undefined when the demo has none for it. */
