@@ -21,12 +21,12 @@ import type { Item, ProcessedItem } from "./scale-out/pipeline.js";
 import { KeyedLog } from "./scale-out-gcp/keyed-log.js";
 import config from "./scale-out-gcp/switchyard.config.js";
 
-const RECORDS = 6_000;
+const RECORDS = 12_000;
 const KEYS = 48;
 const NAMES = ["a", "b", "c"] as const;
 const VICTIM = "b";
 /** The victim is killed once it wrote this many records with all three running, provided the run is not past this share. */
-const KILL_AFTER_RECORDS = 300;
+const KILL_AFTER_RECORDS = 200;
 const KILL_BEFORE_SHARE = 0.7;
 const DIR = fileURLToPath(new URL("./scale-out-gcp/", import.meta.url));
 
