@@ -97,18 +97,25 @@ export default defineConfig({
       models: { fraud: model },
       timeseries: { fraud_scores: "cosmos://${COSMOS_ACCOUNT}/${FRAUD_RUN:-fraud}/scores?create=true" },
     },
-    // Topics, subscriptions (one per consumer group) and tables are created on first use; alerts and
-    // dead letters keep a day of messages, so a reader that subscribes later can still replay them.
+    // Topics, subscriptions and tables are created on first use; alerts and dead letters keep a day
+    // of messages, so a reader that subscribes later can still replay them. The scorer's subscription
+    // is named per run, as subscription names are the project's, not the topic's.
     gcp: {
       streams: {
-        transactions: "pubsub://${GCP_PROJECT}/transactions?create=true",
-        alerts: "pubsub://${GCP_PROJECT}/fraud-alerts?create=true&retentionSeconds=86400",
-        "dead-letters": "pubsub://${GCP_PROJECT}/transactions-dlq?create=true&retentionSeconds=86400",
+        transactions:
+          "pubsub://${GCP_PROJECT}/${FRAUD_RUN:-fraud}.transactions?create=true&subscription=${FRAUD_RUN:-fraud}.scorer",
+        alerts: "pubsub://${GCP_PROJECT}/${FRAUD_RUN:-fraud}.alerts?create=true&retentionSeconds=86400",
+        "dead-letters":
+          "pubsub://${GCP_PROJECT}/${FRAUD_RUN:-fraud}.dead-letters?create=true&retentionSeconds=86400",
       },
-      state: { features: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/features?create=true" },
+      state: {
+        features:
+          "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/features?create=true&keyPrefix=${FRAUD_RUN:-fraud}:",
+      },
       models: { fraud: model },
       timeseries: {
-        fraud_scores: "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/scores?create=true",
+        fraud_scores:
+          "bigtable://${GCP_PROJECT}/${BIGTABLE_INSTANCE:-fraud}/scores?create=true&keyPrefix=${FRAUD_RUN:-fraud}:",
       },
     },
   },

@@ -12,15 +12,41 @@ import { spawnService } from "../harness/processes.js";
 import type { ServiceProcess } from "../harness/processes.js";
 import type { RunningService, ServiceDefinition, Unavailable } from "../harness/service.js";
 import { gcloudEmulator } from "./gcloud-sdk.js";
+import { emulatorJar, grpcApiPatch } from "./pubsub-grpc-patch.js";
 
 /** The variable tests (and Google's clients) read: `127.0.0.1:<port>`. */
 export const PUBSUB_HOST_ENV = "PUBSUB_EMULATOR_HOST";
 
 const BINARY = "platform/pubsub-emulator/bin/cloud-pubsub-emulator";
+/** A small heap: the machines have two cores and little memory to spare. */
+const JVM_OPTS = ["-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"];
 
 async function install(): Promise<Unavailable | undefined> {
   const found = gcloudEmulator(BINARY, "pubsub-emulator");
-  return "reason" in found ? found : undefined;
+  if ("reason" in found) return found;
+  const jar = emulatorJar(found.path);
+  const patch = jar === undefined ? { warning: "its jar was not found" } : grpcApiPatch(jar);
+  if ("warning" in patch) {
+    console.warn(
+      `⚠ Pub/Sub emulator runs as shipped (${patch.warning}): it keeps leasing to killed consumers`,
+    );
+  }
+  return undefined;
+}
+
+/** The command that runs the emulator: java with the grpc-api repair first on the class path, when there is one. */
+function emulatorCommand(launcher: string): { command: string; args: string[]; env: Record<string, string> } {
+  const jar = emulatorJar(launcher);
+  const patch = jar === undefined ? undefined : grpcApiPatch(jar);
+  if (jar === undefined || patch === undefined || !("path" in patch)) {
+    return { command: launcher, args: [], env: { JAVA_OPTS: JVM_OPTS.join(" ") } };
+  }
+  const classPath = `${patch.path}:${jar}`;
+  return {
+    command: "java",
+    args: [...JVM_OPTS, "-cp", classPath, "com.google.cloud.pubsub.testing.v1.Main"],
+    env: {},
+  };
 }
 
 /** Whether the emulator on `port` answers its health check (`GET /` → `Ok`). */
@@ -39,11 +65,11 @@ function answers(port: number): Promise<boolean> {
 export async function launchPubSub(port: number, dir: string): Promise<ServiceProcess> {
   const found = gcloudEmulator(BINARY, "pubsub-emulator");
   if ("reason" in found) throw new Error(found.reason);
-  const server = spawnService(found.path, ["--host=127.0.0.1", `--port=${port}`], {
+  const { command, args, env } = emulatorCommand(found.path);
+  const server = spawnService(command, [...args, "--host=127.0.0.1", `--port=${port}`], {
     logFile: join(dir, "pubsub.log"),
     cwd: dir,
-    // A small heap: the machines have two cores and little memory to spare.
-    env: { JAVA_OPTS: "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" },
+    env,
   });
   try {
     await waitUntil(() => answers(port), {

@@ -19,50 +19,50 @@ describeService("pubsub", "gcp adapter: pubsub", (env) => {
   const admin = new PubSub({ projectId: PROJECT });
   afterAll(() => admin.close());
 
-  runStreamConformance({
-    name: "pubsub",
-    claims: {
-      capabilities: {
-        ordering: "none",
-        replay: false,
-        startFromTimestamp: true,
-        groups: true,
-        headers: true,
-        settlement: "ack",
-        maxRecordBytes: 9_990_000,
-        maxBatchRecords: 1000,
-      },
-      probe: true,
-      lag: false,
-      nack: true,
-      assignment: false,
-    },
-    client: PubSub,
-    // Records a closed consumer held are nacked on close; a killed one's come back after the 10 s ack deadline.
-    redeliveryWithinMs: 15_000,
-    timestampClock: "arrival",
-    create: async ({ partitions }) => {
-      const topic = `conf-${randomUUID()}`;
-      // Retention lets a subscription created after publishing start at the oldest retained message;
-      // the stream's "partitions" are its lanes, the core partitions received records are spread over by key.
-      // The kit reads hundreds of records of several keys without acking them, which an ordered
-      // subscription holds back (a key's next messages wait for acks of its earlier ones), and expects
-      // one send's records of different keys in send order, which ordering keys' per-key publish
-      // queues do not keep: so the kit runs on ordering=none; stream.test.ts covers ordering=key.
-      const url = new URL(
-        `pubsub://${PROJECT}/${topic}?create=true&retentionSeconds=600&lanes=${partitions}&ordering=none`,
-      );
-      return {
-        open: async () => new PubSubStream(url),
-        cleanup: async () => {
-          const [subscriptions] = await admin.topic(topic).getSubscriptions();
-          await Promise.all(subscriptions.map((s) => s.delete()));
-          await admin.topic(topic).delete();
+  // Both orderings: per-key (ordered subscriptions, which hold a key's next messages until earlier ones
+  // are acked) and none. The stream's "partitions" are its lanes, the core partitions received records
+  // are spread over by key; retention lets a subscription created after publishing start at the oldest
+  // retained message.
+  for (const ordering of ["key", "none"] as const) {
+    runStreamConformance({
+      name: `pubsub (ordering=${ordering})`,
+      claims: {
+        capabilities: {
+          ordering,
+          replay: false,
+          startFromTimestamp: true,
+          groups: true,
+          headers: true,
+          settlement: "ack",
+          maxRecordBytes: 9_990_000,
+          maxBatchRecords: 1000,
         },
-      };
-    },
-    createMissing: async () => new PubSubStream(new URL(`pubsub://${PROJECT}/missing-${randomUUID()}`)),
-  });
+        probe: true,
+        lag: false,
+        nack: true,
+        assignment: false,
+      },
+      client: PubSub,
+      // Records a closed consumer held are nacked on close; a killed one's come back after the 10 s ack deadline.
+      redeliveryWithinMs: 15_000,
+      timestampClock: "arrival",
+      create: async ({ partitions }) => {
+        const topic = `conf-${randomUUID()}`;
+        const url = new URL(
+          `pubsub://${PROJECT}/${topic}?create=true&retentionSeconds=600&lanes=${partitions}&ordering=${ordering}`,
+        );
+        return {
+          open: async () => new PubSubStream(url),
+          cleanup: async () => {
+            const [subscriptions] = await admin.topic(topic).getSubscriptions();
+            await Promise.all(subscriptions.map((s) => s.delete()));
+            await admin.topic(topic).delete();
+          },
+        };
+      },
+      createMissing: async () => new PubSubStream(new URL(`pubsub://${PROJECT}/missing-${randomUUID()}`)),
+    });
+  }
 });
 
 describeService("bigtable", "gcp adapter: bigtable", (env) => {

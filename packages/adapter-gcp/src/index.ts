@@ -13,3 +13,6 @@ export { BigtableTimeSeries } from "./bigtable/time-series.js";
 export type { BigtableTimeSeriesOptions } from "./bigtable/time-series.js";
 export type { BigtableSettings } from "./bigtable/settings.js";
 export { gcpErrorCode } from "./errors.js";
+export { VertexEndpoint, VertexHttpError } from "./vertex/endpoint.js";
+export type { VertexEndpointOptions } from "./vertex/endpoint.js";
+export type { VertexSettings } from "./vertex/settings.js";

@@ -13,17 +13,25 @@ export interface Seen {
   settle: Parameters<Subscription<Uint8Array>["ack"]>[0][number];
 }
 
-/** Receives until `count` records arrived or `timeoutMs` passed; returns what arrived. */
+/**
+ * Receives until `count` records arrived or `timeoutMs` passed; returns what
+ * arrived. With `ack`, each batch is acknowledged and committed as it arrives.
+ */
 export async function receiveAtLeast(
   sub: Subscription<Uint8Array>,
   count: number,
   timeoutMs: number,
+  options: { ack?: boolean } = {},
 ): Promise<Seen[]> {
   const seen: Seen[] = [];
   const deadline = AbortSignal.timeout(timeoutMs);
   while (seen.length < count && !deadline.aborted) {
     const batch = await sub.receive(deadline);
     if (batch === undefined) break;
+    if (options.ack === true) {
+      sub.ack(batch.records);
+      await sub.commit();
+    }
     for (const r of batch.records) {
       seen.push({
         key: r.key,

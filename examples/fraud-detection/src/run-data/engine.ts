@@ -36,6 +36,8 @@ const ENGINES: Readonly<Record<string, () => Promise<RunDataEngine>>> = {
   "timestream:": async () => (await import("./aws.js")).timestreamRunData,
   "eventhubs:": async () => (await import("./eventhubs.js")).eventHubsRunData,
   "cosmos:": async () => (await import("./cosmos.js")).cosmosRunData,
+  "pubsub:": async () => (await import("./pubsub.js")).pubsubRunData,
+  "bigtable:": async () => (await import("./bigtable.js")).bigtableRunData,
 };
 
 /** The engine for a resource's scheme, or undefined when the demo has none for it. */

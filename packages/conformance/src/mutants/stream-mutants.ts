@@ -7,6 +7,7 @@ import { streamSuite } from "../stream.js";
 import type { Mutant } from "./mutant.js";
 import { MUTANT_TIMEOUT_MS, anySuite } from "./mutant.js";
 import type { StreamDefect } from "./stream-wrap.js";
+import { keyOrdered, mixesKeys, reordersOneKey } from "./stream-order.js";
 import { brokenStream, mapHeaders } from "./stream-wrap.js";
 
 const memory = embedded().schemes.find((s) => s.kind === "stream" && s.scheme === "memory")!;
@@ -92,18 +93,12 @@ export const STREAM_MUTANTS: Mutant[] = [
   mutant("rewrites event times to arrival", () =>
     onReceive((rs) => rs.map((r) => ({ ...r, timestamp: Date.now() }))),
   ),
-  mutant("reorders one key", () => {
-    let done = false;
-    return onReceive((rs) => {
-      const i = rs.findIndex((r, at) => rs.slice(at + 1).some((s) => s.key === r.key));
-      if (done || i < 0) return rs;
-      done = true;
-      const j = rs.findIndex((s, at) => at > i && s.key === rs[i]!.key);
-      const out = [...rs];
-      [out[i], out[j]] = [out[j]!, out[i]!];
-      return out;
-    });
-  }),
+  mutant("reorders one key", reordersOneKey),
+  mutant("reorders records of different keys on a partition", mixesKeys),
+  {
+    name: "stream: reorders one key, declaring per-key order",
+    suite: () => anySuite(streamSuite(memoryStreamHarness(keyOrdered(reordersOneKey), { ordering: "key" }))),
+  },
   mutant("repeats record ids across partitions", () =>
     onReceive((rs) => rs.map((r) => ({ ...r, id: r.position.offset }))),
   ),
