@@ -62,6 +62,7 @@ const DEFAULTS: PipelineOptions = {
   batchSize: 1024,
   concurrency: 16,
   maxInFlightBatches: 8,
+  maxInFlightBytes: 32 * 1024 * 1024,
   retry: {},
   commitIntervalMs: 1000,
 };
@@ -136,6 +137,7 @@ async function execute(
     start: source.options.start ?? "earliest",
     maxBatch: tuning.batchSize,
     maxUnacked: tuning.batchSize * tuning.maxInFlightBatches,
+    maxUnackedBytes: tuning.maxInFlightBytes,
     commitIntervalMs: tuning.commitIntervalMs,
     ...(options.consumerName === undefined ? {} : { consumerName: options.consumerName }),
     onReceiveRetry: (error, attempt) =>

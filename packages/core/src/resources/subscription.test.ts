@@ -73,3 +73,30 @@ describe("Subscription.receive when the driver fails", () => {
     await subscription.close();
   });
 });
+
+describe("Subscription prefetch bounded in bytes", () => {
+  it("waits once the unacknowledged bytes reach maxUnackedBytes and resumes on ack", async () => {
+    const stream = new Stream<string>(memoryStream(`bytes-${Math.random()}`, { partitions: 1 }), {
+      name: "s",
+      codec: json(),
+    });
+    const big = "x".repeat(10_000);
+    await stream.publish(Array.from({ length: 20 }, () => ({ key: "k", value: big })));
+    const subscription = await stream.subscribe({ group: "g", maxUnackedBytes: 30_000 });
+    const held = [];
+    for (;;) {
+      const batch = await subscription.receive(AbortSignal.timeout(300));
+      if (batch === undefined) break;
+      held.push(...batch.records);
+    }
+    // Batches are sized from the records seen: the bound is reached, not overrun by a whole driver batch.
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    expect(held.length).toBeLessThanOrEqual(4);
+    expect(subscription.inFlightBytes).toBeGreaterThanOrEqual(30_000);
+    subscription.ack(held);
+    expect(subscription.inFlightBytes).toBe(0);
+    const next = await subscription.receive(AbortSignal.timeout(1000));
+    expect(next?.records.length).toBeGreaterThan(0);
+    await subscription.close();
+  });
+});
