@@ -46,6 +46,7 @@ export class Subscription<T> {
   private recordBytes: number;
   private space: (() => void) | undefined;
   private committing: Promise<void> = Promise.resolve();
+  private lastCommitAt = 0;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -135,6 +136,7 @@ export class Subscription<T> {
     this.unacked -= items.length;
     this.forget(items);
     this.wake();
+    this.commitIfCaughtUp();
   }
 
   /**
@@ -170,30 +172,49 @@ export class Subscription<T> {
     clearInterval(this.timer);
     this.wake();
     try {
-      await this.commit();
+      await this.finalCommit();
     } finally {
       await this.consumer.close();
     }
   }
 
+  /** The last commit before leaving: a transient failure is retried twice after a short pause, as no tick will follow. */
+  private async finalCommit(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.commit();
+        return;
+      } catch (err) {
+        if (attempt >= 2 || !(err instanceof SwitchyardError) || !isRetryable(err.code)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      }
+    }
+  }
+
   private async commitNow(): Promise<void> {
     let positions: Position[];
+    const taken: [PartitionCheckpoint, Position][] = [];
     if (this.capabilities.settlement === "ack") {
       positions = this.ackPositions.splice(0, this.ackPositions.length);
     } else {
       positions = [];
       for (const checkpoint of this.checkpoints.values()) {
-        const p = checkpoint.takeCommittable();
-        if (p !== undefined) positions.push(p);
+        const p = checkpoint.committable();
+        if (p === undefined) continue;
+        positions.push(p);
+        taken.push([checkpoint, p]);
       }
     }
     if (positions.length === 0) return;
+    this.lastCommitAt = Date.now();
     try {
       await this.consumer.commit(positions);
     } catch (err) {
+      // Nothing is marked committed: the next commit offers the same positions again.
       if (this.capabilities.settlement === "ack") this.ackPositions.push(...positions);
       throw this.wrap(err, "commit");
     }
+    for (const [checkpoint, p] of taken) checkpoint.markCommitted(p);
   }
 
   /** Waits for a revoked partition's in-flight records (bounded), commits them and forgets the partition. */
@@ -281,6 +302,17 @@ export class Subscription<T> {
       }
     }
     return { partition, records, undecodable };
+  }
+
+  /**
+   * Commits at once, rather than at the next tick, when every record received is
+   * done: a consumer that has worked off its backlog (after a restart, say) then
+   * has nothing left to redo if it is killed. At most ten times per interval.
+   */
+  private commitIfCaughtUp(): void {
+    if (this.unacked > 0 || this.closed) return;
+    if (Date.now() - this.lastCommitAt < this.options.commitIntervalMs / 10) return;
+    void this.commit().catch(() => undefined);
   }
 
   /** Whether receiving must wait for acknowledgements: too many records or too many bytes held. */
