@@ -12,6 +12,7 @@ import { kinesalite } from "../services/kinesalite.js";
 import { moto } from "../services/moto.js";
 import { pubsub } from "../services/pubsub.js";
 import { redis } from "../services/redis.js";
+import { toxiproxy } from "../services/toxiproxy.js";
 import type { ServiceDefinition } from "./service.js";
 
 /** The registered services, by the order their summary lines print. */
@@ -26,6 +27,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   moto,
   pubsub,
   bigtable,
+  toxiproxy,
 ];
 
 /** The registered service called `name`, or undefined. */
