@@ -12,7 +12,7 @@ import { reportKillLoop } from "./report.js";
 describeService("redis", "switchyard run on Redis Streams, killed ten times", (env) => {
   it(
     "loses no record and keeps per-key order, with few duplicates per kill",
-    { timeout: 240_000 },
+    { timeout: 360_000 },
     async () => {
       const result = await killLoop({
         profile: "redis",
