@@ -16,6 +16,7 @@ import { pythonPeers } from "../services/python-peers.js";
 import { mlflow } from "../services/python-peers-mlflow.js";
 import { redis } from "../services/redis.js";
 import { verdaccio } from "../services/verdaccio.js";
+import { toxiproxy } from "../services/toxiproxy.js";
 import type { ServiceDefinition } from "./service.js";
 
 /** The registered services, by the order their summary lines print. */
@@ -34,6 +35,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   verdaccio,
   pythonPeers,
   mlflow,
+  toxiproxy,
 ];
 
 /** The registered service called `name`, or undefined. */

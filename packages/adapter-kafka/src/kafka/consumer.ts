@@ -72,6 +72,7 @@ export class KafkaConsumer implements ConsumerDriver {
       sessionTimeout: session,
       rebalanceTimeout: session * 2,
       heartbeatInterval: Math.min(3000, Math.floor(session / 3)),
+      ...(options.groupInstanceId === undefined ? {} : { groupInstanceId: options.groupInstanceId }),
     });
     this.consumer.topics.trackAll(options.topic);
     this.consumer.on("consumer:group:join", () => this.onJoin());

@@ -12,6 +12,12 @@ describe("kafka:// URLs", () => {
     expect(o).toMatchObject({ compression: "none", lingerMs: 0, maxRecordBytes: 1_048_064, create: false });
   });
 
+  it("reads a static group member's instance id and refuses one Kafka would not take", () => {
+    expect(parse("kafka://h:1/t").groupInstanceId).toBeUndefined();
+    expect(parse("kafka://h:1/t?groupInstanceId=scorer-0").groupInstanceId).toBe("scorer-0");
+    expect(() => parse("kafka://h:1/t?groupInstanceId=a%20b")).toThrow(/groupInstanceId "a b" must be/);
+  });
+
   it("takes several brokers, from the host list and from ?brokers=", () => {
     expect(parse("kafka://a,b:9093/t").brokers).toEqual(["a:9093", "b:9093"]);
     expect(parse("kafka://a/t?brokers=b:9094,c:9095").brokers).toEqual(["a:9092", "b:9094", "c:9095"]);

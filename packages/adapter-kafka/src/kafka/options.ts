@@ -45,6 +45,13 @@ export interface KafkaStreamOptions {
   maxBatchRecords: number;
   /** Consumer group session timeout, in ms. Default 30000. */
   sessionTimeoutMs: number;
+  /**
+   * Static group membership (Kafka's `group.instance.id`): a name unique to this
+   * instance and kept across its restarts, so a restarted instance takes back its
+   * partitions at once instead of after a session timeout and a rebalance.
+   * Default: none (dynamic membership).
+   */
+  groupInstanceId: string | undefined;
 }
 
 /** The query parameters a `kafka://` URL accepts. */
@@ -65,6 +72,7 @@ export const KAFKA_PARAMS = [
   "maxRecordBytes",
   "maxBatchRecords",
   "sessionTimeoutMs",
+  "groupInstanceId",
 ] as const;
 
 /** The defaults every resolved option starts from. */
@@ -83,6 +91,7 @@ export const KAFKA_DEFAULTS: Omit<KafkaStreamOptions, "brokers" | "topic"> = {
   maxRecordBytes: 1_048_064,
   maxBatchRecords: 10_000,
   sessionTimeoutMs: 30_000,
+  groupInstanceId: undefined,
 };
 
 const COMPRESSIONS: readonly KafkaCompression[] = ["none", "gzip", "snappy", "lz4", "zstd"];
@@ -188,7 +197,19 @@ export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = 
     maxRecordBytes: int("maxRecordBytes", 1, base.maxRecordBytes),
     maxBatchRecords: int("maxBatchRecords", 1, base.maxBatchRecords),
     sessionTimeoutMs: int("sessionTimeoutMs", 1000, base.sessionTimeoutMs),
+    groupInstanceId: instanceId(params.get("groupInstanceId"), bad) ?? base.groupInstanceId,
   };
+}
+
+/** A `groupInstanceId` as Kafka takes it: 1–249 characters of letters, digits, `.`, `_` and `-`. */
+function instanceId(raw: string | null, bad: (message: string) => Error): string | undefined {
+  if (raw === null) return undefined;
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(raw)) {
+    throw bad(
+      `groupInstanceId "${raw}" must be 1–249 letters, digits, ".", "_" or "-" — name the instance, e.g. its host name`,
+    );
+  }
+  return raw;
 }
 
 /** The URL as text with its password and `password` parameter masked, for error messages. */

@@ -2,7 +2,14 @@ import { SwitchyardError } from "@switchyard/core/driver";
 import { integerParam } from "../connection.js";
 
 /** Query parameters of `redis-stream://` URLs besides the connection ones. */
-export const STREAM_PARAMS = ["maxLen", "partitions", "maxRecordBytes", "claimIdleMs", "blockMs"] as const;
+export const STREAM_PARAMS = [
+  "maxLen",
+  "partitions",
+  "maxRecordBytes",
+  "claimIdleMs",
+  "blockMs",
+  "consumerName",
+] as const;
 
 /** A stream's settings, from its URL. */
 export interface StreamSettings {
@@ -20,13 +27,20 @@ export interface StreamSettings {
   blockMs: number;
   /** The database number. */
   db: number;
+  /**
+   * This instance's consumer name in the group, kept across its restarts: a
+   * restarted instance re-reads its own pending records at once, in order,
+   * instead of leaving them for a takeover after `claimIdleMs`. Default: a
+   * name per process.
+   */
+  consumerName: string | undefined;
 }
 
 /** Default `maxRecordBytes`: 1 MiB (Redis itself allows up to 512 MB per field). */
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
- * Reads `redis-stream://[user:pass@]host:port/<name>?maxLen=&partitions=&maxRecordBytes=&claimIdleMs=&blockMs=&db=`.
+ * Reads `redis-stream://[user:pass@]host:port/<name>?maxLen=&partitions=&maxRecordBytes=&claimIdleMs=&blockMs=&consumerName=&db=`.
  * Defaults: no trimming, 1 partition, 1 MiB records, 30 s before takeover, 1 s blocking reads, db 0.
  */
 export function streamSettings(url: URL): StreamSettings {
@@ -47,5 +61,18 @@ export function streamSettings(url: URL): StreamSettings {
     claimIdleMs: integerParam(url, "claimIdleMs", 30_000, 1),
     blockMs: integerParam(url, "blockMs", 1000, 1),
     db: integerParam(url, "db", 0, 0),
+    consumerName: consumerName(url),
   };
+}
+
+function consumerName(url: URL): string | undefined {
+  const raw = url.searchParams.get("consumerName");
+  if (raw === null) return undefined;
+  if (!/^[a-zA-Z0-9._:-]{1,200}$/.test(raw)) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `${url.protocol}//${url.host}${url.pathname}: consumerName "${raw}" must be 1–200 letters, digits, ".", "_", ":" or "-" — name the instance, e.g. its host name`,
+    );
+  }
+  return raw;
 }

@@ -103,7 +103,7 @@ export class RedisStream implements StreamDriver {
       blocking,
       settings: this.settings,
       group: options.group,
-      consumer: options.consumerName,
+      consumer: this.settings.consumerName ?? options.consumerName,
       onClose: () => this.#consumers.delete(consumer),
     });
     this.#consumers.add(consumer);

@@ -95,6 +95,8 @@ export interface PipelineOptions {
   concurrency: number;
   /** Batches received but not yet acknowledged, per pipeline (bounded prefetch). Default 8. */
   maxInFlightBatches: number;
+  /** Payload bytes received but not yet acknowledged, per pipeline: bounds prefetch and in-flight work by size as well as by count. Default 32 MiB. */
+  maxInFlightBytes: number;
   /** Retry policy for failing steps and sinks before dead-lettering. */
   retry: Partial<RetryPolicy>;
   /** How often done positions are committed, in ms. Default 1000. */

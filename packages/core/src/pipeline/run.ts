@@ -12,6 +12,7 @@ import { RunResources } from "./resources.js";
 import type { ResourceSource } from "./resources.js";
 import { StatsCollector, formatStats } from "./stats.js";
 import type { Stats } from "./stats.js";
+import { StallWatch } from "./stall-watch.js";
 import { StatsReporter } from "./stats-reporter.js";
 import { Telemetry } from "./telemetry.js";
 
@@ -35,6 +36,8 @@ export interface RunOptions {
   deadLetterWarnRatio?: number;
   /** Share of the records of the last 10 s (at least 100) dead-lettered above which the run stops with an error. Default: never. */
   maxDeadLetterRatio?: number;
+  /** How long records in flight may go without one finished before the run warns of a stall, ms. Default 5000. */
+  stallWarnMs?: number;
   /** Where warnings go. Default stderr. */
   warn?: (message: string) => void;
 }
@@ -65,6 +68,7 @@ const DEFAULTS: PipelineOptions = {
   batchSize: 1024,
   concurrency: 16,
   maxInFlightBatches: 8,
+  maxInFlightBytes: 32 * 1024 * 1024,
   retry: {},
   commitIntervalMs: 1000,
 };
@@ -139,6 +143,7 @@ async function execute(
     start: source.options.start ?? "earliest",
     maxBatch: tuning.batchSize,
     maxUnacked: tuning.batchSize * tuning.maxInFlightBatches,
+    maxUnackedBytes: tuning.maxInFlightBytes,
     commitIntervalMs: tuning.commitIntervalMs,
     ...(options.consumerName === undefined ? {} : { consumerName: options.consumerName }),
     onReceiveRetry: (error, attempt) =>
@@ -195,10 +200,13 @@ async function execute(
     windowMs: 10_000,
     minRecords: 100,
   });
+  const stall = new StallWatch(options.stallWarnMs ?? 5000);
   const watching = setInterval(() => {
     const { warning, error } = watch.sample(stats.processed, stats.deadLetters);
     if (warning !== undefined) warn(warning);
     if (error !== undefined) fail(error);
+    const stalled = stall.sample(stats.processed + stats.deadLetters, subscription.inFlight);
+    if (stalled !== undefined) warn(stalled);
   }, 1000);
   watching.unref();
   const reporter = new StatsReporter(

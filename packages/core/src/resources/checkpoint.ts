@@ -58,10 +58,14 @@ export class PartitionCheckpoint {
   }
 
   /** The position to commit now (the last of the contiguous done run), or undefined when nothing advanced since the last commit. */
-  takeCommittable(): Position | undefined {
-    if (this.lastDone === undefined || this.lastDone === this.committed) return undefined;
-    this.committed = this.lastDone;
+  committable(): Position | undefined {
+    if (this.lastDone === undefined || this.lastDone.offset === this.committed?.offset) return undefined;
     return this.lastDone;
+  }
+
+  /** Records that the back end accepted a commit of `position`; until then the position stays committable. */
+  markCommitted(position: Position): void {
+    this.committed = position;
   }
 
   /** Resolves once every tracked record is done. */

@@ -159,6 +159,7 @@ export class Stream<T> {
       {
         maxBatch,
         maxUnacked: options.maxUnacked ?? maxBatch * 8,
+        maxUnackedBytes: options.maxUnackedBytes ?? 32 * 1024 * 1024,
         commitIntervalMs: options.commitIntervalMs ?? 1000,
         revokeTimeoutMs: options.revokeTimeoutMs ?? 10_000,
         ...(options.onReceiveRetry === undefined ? {} : { onReceiveRetry: options.onReceiveRetry }),

@@ -73,3 +73,90 @@ describe("Subscription.receive when the driver fails", () => {
     await subscription.close();
   });
 });
+
+describe("Subscription prefetch bounded in bytes", () => {
+  it("waits once the unacknowledged bytes reach maxUnackedBytes and resumes on ack", async () => {
+    const stream = new Stream<string>(memoryStream(`bytes-${Math.random()}`, { partitions: 1 }), {
+      name: "s",
+      codec: json(),
+    });
+    const big = "x".repeat(10_000);
+    await stream.publish(Array.from({ length: 20 }, () => ({ key: "k", value: big })));
+    const subscription = await stream.subscribe({ group: "g", maxUnackedBytes: 30_000 });
+    const held = [];
+    for (;;) {
+      const batch = await subscription.receive(AbortSignal.timeout(300));
+      if (batch === undefined) break;
+      held.push(...batch.records);
+    }
+    // Batches are sized from the records seen: the bound is reached, not overrun by a whole driver batch.
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    expect(held.length).toBeLessThanOrEqual(4);
+    expect(subscription.inFlightBytes).toBeGreaterThanOrEqual(30_000);
+    subscription.ack(held);
+    expect(subscription.inFlightBytes).toBe(0);
+    const next = await subscription.receive(AbortSignal.timeout(1000));
+    expect(next?.records.length).toBeGreaterThan(0);
+    await subscription.close();
+  });
+});
+
+describe("Subscription commits", () => {
+  /** A memory stream whose consumers fail their first commit, as a broker that is away would. */
+  function stream(committed: string[][]): Stream<number> {
+    const inner = memoryStream(`commits-${Math.random()}`, { partitions: 1 });
+    let failures = 1;
+    const driver: StreamDriver = {
+      capabilities: inner.capabilities,
+      send: (records, signal) => inner.send(records, signal),
+      openConsumer: async (options) => {
+        const consumer = await inner.openConsumer(options);
+        const commit = consumer.commit.bind(consumer);
+        consumer.commit = async (positions) => {
+          if (failures-- > 0) throw new SwitchyardError("Unavailable", "coordinator away");
+          committed.push(positions.map((p) => p.offset));
+          return commit(positions);
+        };
+        return consumer;
+      },
+      errorCode: (err) => inner.errorCode(err),
+      as: (type) => inner.as(type),
+      close: () => inner.close(),
+    };
+    return new Stream<number>(driver, { name: "s", codec: json() });
+  }
+
+  it("offers a position again after its commit failed", async () => {
+    const committed: string[][] = [];
+    const s = stream(committed);
+    await s.publish([1, 2, 3].map((value) => ({ key: "k", value })));
+    const subscription = await s.subscribe({ group: "g", commitIntervalMs: 60_000 });
+    const got = [];
+    while (got.length < 3) got.push(...(await subscription.receive(AbortSignal.timeout(1000)))!.records);
+    // Every record is done: the ack commits at once, and that commit fails.
+    subscription.ack(got);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(committed).toEqual([]);
+    await subscription.commit();
+    expect(committed).toEqual([["2"]]);
+    await subscription.close();
+  });
+
+  it("commits at once when every record received is done", async () => {
+    const committed: string[][] = [];
+    const s = stream(committed);
+    await s.publish([1, 2].map((value) => ({ key: "k", value })));
+    const subscription = await s.subscribe({ group: "g", commitIntervalMs: 1000 });
+    const got = [];
+    while (got.length < 2) got.push(...(await subscription.receive(AbortSignal.timeout(1000)))!.records);
+    subscription.ack(got);
+    // The first prompt commit meets the failing coordinator; the next caught-up moment commits.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await s.publish([{ key: "k", value: 3 }]);
+    const more = (await subscription.receive(AbortSignal.timeout(1000)))!.records;
+    subscription.ack(more);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(committed).toEqual([["2"]]);
+    await subscription.close();
+  });
+});

@@ -11,6 +11,13 @@ export interface SubscriptionOptions {
   maxBatch: number;
   /** Records received but not acknowledged before `receive` waits (bounded prefetch). Default 8 × maxBatch. */
   maxUnacked: number;
+  /**
+   * Payload bytes (keys and values) received but not acknowledged before `receive`
+   * waits, so large records cannot fill the heap. One driver batch may overshoot
+   * it; batches are sized from the records seen so far to keep that small.
+   * Default 32 MiB.
+   */
+  maxUnackedBytes: number;
   /** How often done positions are committed, in ms. Default 1000. */
   commitIntervalMs: number;
   /** How long a revoked partition's in-flight records may take before they are abandoned, in ms. Default 10000. */
@@ -32,8 +39,14 @@ export class Subscription<T> {
   private readonly queue: PartitionBatch<T>[] = [];
   private readonly ackPositions: Position[] = [];
   private unacked = 0;
+  private unackedBytes = 0;
+  /** Bytes held per partition, so a revoked partition gives its share back. */
+  private readonly bytesByPartition = new Map<string, number>();
+  /** Payload bytes per record of the last batch; starts at the whole budget, so the first receive asks for one record. */
+  private recordBytes: number;
   private space: (() => void) | undefined;
   private committing: Promise<void> = Promise.resolve();
+  private lastCommitAt = 0;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -45,6 +58,7 @@ export class Subscription<T> {
     private readonly options: SubscriptionOptions,
     private readonly wrap: Wrap,
   ) {
+    this.recordBytes = options.maxUnackedBytes;
     this.timer = setInterval(() => void this.commit().catch(() => undefined), options.commitIntervalMs);
     this.timer.unref();
     consumer.onAssignment?.(async ({ revoked }) => {
@@ -55,6 +69,11 @@ export class Subscription<T> {
   /** Records received and not yet acknowledged. */
   get inFlight(): number {
     return this.unacked;
+  }
+
+  /** Payload bytes of the records received and not yet acknowledged. */
+  get inFlightBytes(): number {
+    return this.unackedBytes;
   }
 
   /**
@@ -69,7 +88,7 @@ export class Subscription<T> {
     let failures = 0;
     while (this.queue.length === 0) {
       if (this.closed || signal.aborted) return undefined;
-      if (this.unacked >= this.options.maxUnacked) {
+      if (this.full()) {
         await new Promise<void>((resolve) => {
           const onAbort = () => resolve();
           this.space = () => {
@@ -82,7 +101,7 @@ export class Subscription<T> {
       }
       let records: IncomingRecord[];
       try {
-        records = await this.consumer.receive(this.options.maxBatch, signal);
+        records = await this.consumer.receive(this.batchLimit(), signal);
       } catch (err) {
         if (signal.aborted || this.closed) return undefined;
         const error = this.wrap(err, "receive");
@@ -97,7 +116,12 @@ export class Subscription<T> {
         continue;
       }
       failures = 0;
-      if (records.length > 0) await this.enqueue(records);
+      if (records.length > 0) {
+        let bytes = 0;
+        for (const r of records) bytes += sizeOf(r);
+        this.recordBytes = bytes / records.length;
+        await this.enqueue(records);
+      }
     }
     return this.queue.shift();
   }
@@ -110,7 +134,9 @@ export class Subscription<T> {
       if (this.capabilities.settlement === "ack") this.ackPositions.push(item.raw.position);
     }
     this.unacked -= items.length;
+    this.forget(items);
     this.wake();
+    this.commitIfCaughtUp();
   }
 
   /**
@@ -119,6 +145,7 @@ export class Subscription<T> {
    */
   async nack(items: readonly Settleable[]): Promise<void> {
     this.unacked -= items.length;
+    this.forget(items);
     this.wake();
     if (this.capabilities.settlement === "ack" && this.consumer.nack !== undefined) {
       for (const item of items) item.checkpoint.markDone(item.ordinal);
@@ -145,30 +172,49 @@ export class Subscription<T> {
     clearInterval(this.timer);
     this.wake();
     try {
-      await this.commit();
+      await this.finalCommit();
     } finally {
       await this.consumer.close();
     }
   }
 
+  /** The last commit before leaving: a transient failure is retried twice after a short pause, as no tick will follow. */
+  private async finalCommit(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.commit();
+        return;
+      } catch (err) {
+        if (attempt >= 2 || !(err instanceof SwitchyardError) || !isRetryable(err.code)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      }
+    }
+  }
+
   private async commitNow(): Promise<void> {
     let positions: Position[];
+    const taken: [PartitionCheckpoint, Position][] = [];
     if (this.capabilities.settlement === "ack") {
       positions = this.ackPositions.splice(0, this.ackPositions.length);
     } else {
       positions = [];
       for (const checkpoint of this.checkpoints.values()) {
-        const p = checkpoint.takeCommittable();
-        if (p !== undefined) positions.push(p);
+        const p = checkpoint.committable();
+        if (p === undefined) continue;
+        positions.push(p);
+        taken.push([checkpoint, p]);
       }
     }
     if (positions.length === 0) return;
+    this.lastCommitAt = Date.now();
     try {
       await this.consumer.commit(positions);
     } catch (err) {
+      // Nothing is marked committed: the next commit offers the same positions again.
       if (this.capabilities.settlement === "ack") this.ackPositions.push(...positions);
       throw this.wrap(err, "commit");
     }
+    for (const [checkpoint, p] of taken) checkpoint.markCommitted(p);
   }
 
   /** Waits for a revoked partition's in-flight records (bounded), commits them and forgets the partition. */
@@ -184,6 +230,8 @@ export class Subscription<T> {
     await this.commit().catch(() => undefined);
     checkpoint.released = true;
     this.unacked -= checkpoint.pending;
+    this.unackedBytes -= this.bytesByPartition.get(partition) ?? 0;
+    this.bytesByPartition.delete(partition);
     this.checkpoints.delete(partition);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i]!.partition === partition) this.queue.splice(i, 1);
@@ -213,6 +261,10 @@ export class Subscription<T> {
       }
       const first = checkpoint.track(list.map((r) => r.position));
       this.unacked += list.length;
+      let bytes = 0;
+      for (const r of list) bytes += sizeOf(r);
+      this.unackedBytes += bytes;
+      this.bytesByPartition.set(partition, (this.bytesByPartition.get(partition) ?? 0) + bytes);
       this.queue.push(this.decode(partition, list, checkpoint, first));
     }
   }
@@ -252,11 +304,50 @@ export class Subscription<T> {
     return { partition, records, undecodable };
   }
 
+  /**
+   * Commits at once, rather than at the next tick, when every record received is
+   * done: a consumer that has worked off its backlog (after a restart, say) then
+   * has nothing left to redo if it is killed. At most ten times per interval.
+   */
+  private commitIfCaughtUp(): void {
+    if (this.unacked > 0 || this.closed) return;
+    if (Date.now() - this.lastCommitAt < this.options.commitIntervalMs / 10) return;
+    void this.commit().catch(() => undefined);
+  }
+
+  /** Whether receiving must wait for acknowledgements: too many records or too many bytes held. */
+  private full(): boolean {
+    return this.unacked >= this.options.maxUnacked || this.unackedBytes >= this.options.maxUnackedBytes;
+  }
+
+  /** Most records to ask the driver for: what fits in the byte budget left at the recent record size. */
+  private batchLimit(): number {
+    const room = this.options.maxUnackedBytes - this.unackedBytes;
+    const fits = Math.floor(room / Math.max(1, this.recordBytes));
+    return Math.max(1, Math.min(this.options.maxBatch, fits));
+  }
+
+  /** Gives back the bytes of settled records (a released partition gave back all of its own already). */
+  private forget(items: readonly Settleable[]): void {
+    for (const item of items) {
+      if (item.checkpoint.released) continue;
+      const bytes = sizeOf(item.raw);
+      const partition = item.checkpoint.partition;
+      this.unackedBytes -= bytes;
+      this.bytesByPartition.set(partition, (this.bytesByPartition.get(partition) ?? 0) - bytes);
+    }
+  }
+
   private wake(): void {
-    if (this.space !== undefined && (this.unacked < this.options.maxUnacked || this.closed)) {
+    if (this.space !== undefined && (!this.full() || this.closed)) {
       const resolve = this.space;
       this.space = undefined;
       resolve();
     }
   }
+}
+
+/** The payload bytes a record holds: its value and key. */
+function sizeOf(record: IncomingRecord): number {
+  return record.value.byteLength + (record.key?.length ?? 0);
 }
