@@ -90,7 +90,13 @@ describeServices(
       log = await ProcessedLog.start(processed, `${run}-audit`);
       const current = log;
 
-      const env = { ...vars, AWS_ACCESS_KEY_ID: "switchyard-test", AWS_SECRET_ACCESS_KEY: "switchyard-test" };
+      // 5 ms of work per record: one instance alone must not finish before the leases are shared.
+      const env = {
+        ...vars,
+        AWS_ACCESS_KEY_ID: "switchyard-test",
+        AWS_SECRET_ACCESS_KEY: "switchyard-test",
+        E2E_WORK_MS: "5",
+      };
       for (const name of NAMES) {
         instances.push(
           startInstance(name, ["./pipeline.ts", "--profile", "aws", "--quiet"], { cwd: DIR, env, logDir }),

@@ -95,7 +95,9 @@ describeService("eventhubs", title, (eventHubs) =>
       log = await ProcessedLog.start(processed, `${run}-audit`);
 
       const args = ["./pipeline.ts", "--profile", "azure", "--quiet"];
-      for (const name of NAMES) instances.push(startInstance(name, args, { cwd: DIR, env: vars, logDir }));
+      // 5 ms of work per record: one instance alone must not finish before ownership is shared.
+      const env = { ...vars, E2E_WORK_MS: "5" };
+      for (const name of NAMES) instances.push(startInstance(name, args, { cwd: DIR, env, logDir }));
       const victim = instances.find((i) => i.name === VICTIM)!;
       const current = log;
 

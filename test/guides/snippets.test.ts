@@ -27,9 +27,9 @@ const SNIPPETS: { file: string; guide: string; prints: string[] }[] = [
     guide: "lag-and-ids.md",
     prints: [
       "ids at send: 0:0 0:1 0:2",
-      "ids received: 0:0 0:1",
+      "ids received: 0:0",
       'lag before commit: {"0":3}',
-      'lag after commit: {"0":1}',
+      'lag after commit: {"0":2}',
     ],
   },
 ];

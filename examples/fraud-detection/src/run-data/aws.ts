@@ -1,4 +1,10 @@
-import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ScanCommand,
+  waitUntilTableNotExists,
+} from "@aws-sdk/client-dynamodb";
 import {
   DeleteStreamCommand,
   GetRecordsCommand,
@@ -110,6 +116,15 @@ async function listStreams(client: KinesisClient): Promise<string[]> {
   }
 }
 
+/**
+ * Deletes a table and waits until it is gone: a table being deleted is still listed for a
+ * while, and a second clean-up must not find it again.
+ */
+async function deleteTable(client: DynamoDBClient, table: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: table }));
+  await waitUntilTableNotExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: table });
+}
+
 /** The DynamoDB tables whose names `name` matches. */
 async function tablesMatching(client: DynamoDBClient, name: RegExp): Promise<string[]> {
   const found: string[] = [];
@@ -161,7 +176,7 @@ export const kinesisRunData: RunDataEngine = {
           const dynamodb = clientOf(leases, DynamoDBClient);
           // The adapter's lease tables are `<group>-<stream>`.
           const tables = await tablesMatching(dynamodb, new RegExp(`^.+-${matches.source.slice(1)}`));
-          for (const table of tables) await dynamodb.send(new DeleteTableCommand({ TableName: table }));
+          for (const table of tables) await deleteTable(dynamodb, table);
           return [...streams.map((s) => `kinesis stream ${s}`), ...tables.map((t) => `lease table ${t}`)];
         } finally {
           await leases.close();
@@ -196,7 +211,7 @@ export const dynamodbRunData: RunDataEngine = {
       DynamoDBClient,
       async (client, name) => {
         const tables = await tablesMatching(client, runNameRegExp(name));
-        for (const table of tables) await client.send(new DeleteTableCommand({ TableName: table }));
+        for (const table of tables) await deleteTable(client, table);
         return tables.map((t) => `dynamodb table ${t}`);
       },
     ),

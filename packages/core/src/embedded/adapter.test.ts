@@ -39,6 +39,7 @@ describe("embedded()", () => {
   it("registers every embedded scheme with the parameters it accepts", () => {
     expect(embedded().schemes.map((s) => `${s.kind} ${s.scheme}: ${s.params.join(",")}`)).toEqual([
       "stream memory: partitions,retention",
+      "stream file: ",
       "state memory: ",
       "model onnx: output",
       "timeseries memory: ",
