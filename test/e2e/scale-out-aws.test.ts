@@ -77,7 +77,7 @@ describeServices(
       restore.undo();
     });
 
-    // Skipped: timing-bound in CI (2026-11-30) — one run killed too late, the next had an instance take no lease
+    // skip reason: timing-bound in CI (2026-11-30) — one run killed too late, the next had an instance take no lease
     // within 60 s; it passed alone here. Lease takeover stays covered by lease-taker.test.ts and the fault test.
     it.skip(
       "processes every record at least once and reports the duplicates",

@@ -10,7 +10,7 @@ import { killLoop } from "./kill-loop.js";
 import { reportKillLoop } from "./report.js";
 
 describeService("kafka", "switchyard run on Kafka, killed ten times", (env) => {
-  // Skipped: in CI (2026-11-30) a restarted instance wrote nothing within 30 s in one of two runs; the cause
+  // skip reason: in CI (2026-11-30) a restarted instance wrote nothing within 30 s in one of two runs; the cause
   // (static membership, prompt commit or the loop's timing) is not found yet — docs/reliability.md, "Not shown yet".
   it.skip(
     "loses no record and keeps per-key order, with few duplicates per kill",
