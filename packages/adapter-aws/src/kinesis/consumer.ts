@@ -83,11 +83,18 @@ export class KinesisConsumer implements ConsumerDriver {
         .slice(0, Math.max(1, max));
       if (readers.length > 0) {
         const share = Math.max(1, Math.floor(max / readers.length));
-        const batches = await Promise.all(readers.map((r) => r.read(share, signal)));
-        // A shard handed over or lost while its read was under way: its records belong to the next owner.
-        const records = batches.filter((_, i) => this.readers.get(readers[i]!.shard) === readers[i]).flat();
+        // Settled one by one: records one shard read are handed out even when another shard's read failed.
+        const outcomes = await Promise.allSettled(readers.map((r) => r.read(share, signal)));
+        const records: IncomingRecord[] = [];
+        let failure: PromiseRejectedResult | undefined;
+        outcomes.forEach((outcome, i) => {
+          if (outcome.status === "rejected") failure ??= outcome;
+          // A shard handed over or lost while its read was under way: its records belong to the next owner.
+          else if (this.readers.get(readers[i]!.shard) === readers[i]) records.push(...outcome.value);
+        });
         for (const reader of readers) if (reader.ended) await this.finishIfDone(reader);
         if (records.length > 0) return records;
+        if (failure !== undefined) throw failure.reason as Error;
       }
       await sleepUntil(this.nextDue(), signal);
     }
