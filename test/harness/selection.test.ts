@@ -31,9 +31,11 @@ describe("which services a run needs", () => {
     const direct = file("a.test.ts", 'describeService("redis", "store", (env) => {});\n');
     const viaImport = file("b.test.ts", 'import { url } from "./support.js";\n');
     const unrelated = file("c.test.ts", 'it("adds", () => expect(1 + 1).toBe(2));\n');
+    const several = file("d.test.ts", 'describeServices(["kafka", "pubsub"], "fault", (services) => {});\n');
     expect(servicesNamedIn([direct], known)).toEqual(["redis"]);
     expect(servicesNamedIn([viaImport, unrelated], known)).toEqual(["pubsub"]);
     expect(servicesNamedIn([unrelated], known)).toEqual([]);
+    expect(servicesNamedIn([several], known)).toEqual(["kafka", "pubsub"]);
     expect(helper).toContain("support.ts");
   });
 });

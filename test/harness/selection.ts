@@ -1,7 +1,8 @@
 /**
  * Which services a test run needs: those named in `SWITCHYARD_SERVICES`, else
  * those the selected test files (or files they import directly) name through
- * `describeService("x", …)`, `serviceEnv("x")` or a `SWITCHYARD_X_…` variable.
+ * `describeService("x", …)`, `describeServices([…, "x", …], …)`, `serviceEnv("x")`
+ * or a `SWITCHYARD_X_…` variable.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
@@ -42,7 +43,9 @@ export function servicesNamedIn(testFiles: readonly string[], known: readonly st
 function referencePattern(name: string): RegExp {
   const quoted = `["'\`]${escape(name)}["'\`]`;
   const variable = `SWITCHYARD_${escape(name.toUpperCase().replace(/-/g, "_"))}_`;
-  return new RegExp(`(?:serviceEnv|describeService)\\(\\s*${quoted}|${variable}`);
+  return new RegExp(
+    `(?:serviceEnv|describeService)\\(\\s*${quoted}|describeServices\\(\\s*\\[[^\\]]*${quoted}|${variable}`,
+  );
 }
 
 function escape(text: string): string {
