@@ -51,7 +51,7 @@ export async function launchAzurite(dir: string, port: number, persist = false) 
   try {
     await waitUntil(() => probeTcp(port), {
       what: `azurite on port ${port}`,
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {

@@ -36,7 +36,7 @@ async function startLocal(): Promise<RunningService> {
     const started = server;
     await waitUntil(() => probeTcp(port), {
       what: `Bigtable emulator on port ${port}`,
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       failFast: () => (started.running() ? undefined : `exited early:\n${started.logTail()}`),
     });
   } catch (err) {

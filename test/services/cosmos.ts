@@ -42,7 +42,7 @@ async function startLocal(): Promise<RunningService> {
   try {
     await waitUntil(() => probeTcp(port), {
       what: `cosmosdb-server on port ${port}`,
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {

@@ -67,7 +67,7 @@ export async function launchDouble(
   try {
     await waitUntil(async () => (await probeTcp(amqpPort)) && (await probeTcp(controlPort)), {
       what: `Event Hubs double on ports ${amqpPort}/${controlPort}`,
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {

@@ -74,7 +74,7 @@ export async function launchPubSub(port: number, dir: string): Promise<ServicePr
   try {
     await waitUntil(() => answers(port), {
       what: `Pub/Sub emulator on port ${port}`,
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 200,
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });

@@ -63,7 +63,7 @@ export async function launchRedis(
   try {
     await waitUntil(() => redisAnswers(port), {
       what: `redis-server on port ${port}`,
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {

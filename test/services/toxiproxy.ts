@@ -54,7 +54,7 @@ async function startLocal(): Promise<RunningService> {
       },
       {
         what: `toxiproxy on port ${port}`,
-        timeoutMs: 15_000,
+        timeoutMs: 60_000,
         failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
       },
     );

@@ -65,7 +65,7 @@ export async function startNodeEmulator(
   try {
     await waitUntil(() => answersHttp(port), {
       what: `${pkg} on port ${port}`,
-      timeoutMs: 20_000,
+      timeoutMs: 90_000,
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {
