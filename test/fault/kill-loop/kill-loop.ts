@@ -91,7 +91,8 @@ export async function killLoop(options: KillLoopOptions): Promise<KillLoopResult
       }
     })();
 
-    const args = ["./pipeline.ts", "--profile", options.profile, "--quiet"];
+    // Not quiet: timed stats lines (done, lag, in flight, retrying) in the log tell where a slow start waits.
+    const args = ["./pipeline.ts", "--profile", options.profile, "--log-format", "json"];
     const start = (name: string) => startInstance(name, args, { cwd: DIR, env: vars, logDir });
     const duplicatesAt: number[] = [];
     const workedMs: number[] = [];

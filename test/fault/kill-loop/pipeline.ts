@@ -17,9 +17,13 @@ export interface Sequenced {
 
 const WORK_MS_PER_RECORD = 0.5;
 
-/** Records from `items` to `processed`, in consumer group `kill-loop`. */
+/**
+ * Records from `items` to `processed`, in a consumer group of the run's own
+ * (`KILL_RUN`): a Kafka group shared with an earlier run would keep that run's
+ * killed static member until its session expired, and hold up every join.
+ */
 export default pipeline("kill-loop")
-  .from<Sequenced>("items", { group: "kill-loop" })
+  .from<Sequenced>("items", { group: `${process.env.KILL_RUN ?? "kill"}-pipeline` })
   .enrich(async (batch: Sequenced[]) => {
     await new Promise((resolve) => setTimeout(resolve, batch.length * WORK_MS_PER_RECORD));
     return batch;
