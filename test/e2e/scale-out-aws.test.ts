@@ -8,9 +8,6 @@
  * instance's among them; the duplicates are counted and reported.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ResourceResolver, Stream, json } from "@switchyard/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -21,11 +18,10 @@ import {
 } from "../../packages/adapter-aws/src/kinesis/test-streams.js";
 import { describeService } from "../harness/suite.js";
 import { useEmulatorCredentials } from "../services/aws/node-emulator.js";
-import { killInstance, startInstance, stopInstance } from "./instances.js";
-import type { PipelineInstance } from "./instances.js";
 import { ProcessedLog } from "./processed-log.js";
 import { Feed } from "./scale-out-aws/feed.js";
-import { untilOrFail, withEnv } from "./scale-out-aws/run.js";
+import { withEnv } from "./scale-out-aws/run.js";
+import { ScaleOutRun } from "./scale-out-run.js";
 import type { Item, ProcessedItem } from "./scale-out/pipeline.js";
 import config from "./scale-out-aws/switchyard.config.js";
 
@@ -60,10 +56,14 @@ describeService("kinesalite", title, (kinesalite) =>
     const streams = ["items", "processed", "dead-letters"].map((t) => `${run}-${t}`);
     const restore = withEnv(vars);
     const resolver = new ResourceResolver(config, "aws", { env: vars, baseDir: DIR });
-    const instances: PipelineInstance[] = [];
-    const logDir = mkdtempSync(join(tmpdir(), "switchyard-scale-out-aws-"));
-    let log: ProcessedLog | undefined;
     let feed: Feed | undefined;
+    const scale = new ScaleOutRun({
+      names: NAMES,
+      victim: VICTIM,
+      logPrefix: "switchyard-scale-out-aws-",
+      expected: () => feed?.published ?? 0,
+      check: () => feed?.check(),
+    });
 
     beforeAll(async () => {
       useEmulatorCredentials();
@@ -75,9 +75,7 @@ describeService("kinesalite", title, (kinesalite) =>
     afterAll(async () => {
       // Whatever happened in the test, no instance outlives it.
       await feed?.stop();
-      await Promise.all(instances.map((i) => i.process.stop(2000)));
-      rmSync(logDir, { recursive: true, force: true });
-      await log?.close().catch(() => undefined);
+      await scale.close();
       await resolver.close().catch(() => undefined);
       for (const stream of streams) await deleteStream(clients, stream).catch(() => undefined);
       clients.kinesis.destroy();
@@ -94,62 +92,42 @@ describeService("kinesalite", title, (kinesalite) =>
         name: "processed",
         codec: json(),
       });
-      log = await ProcessedLog.start(processed, `${run}-audit`);
-      const current = log;
+      const log = await ProcessedLog.start(processed, `${run}-audit`);
+      scale.log = log;
       const source = new Feed(items, FEED_PER_SEND, FEED_EVERY_MS);
       feed = source;
 
       const env = { ...vars, AWS_ACCESS_KEY_ID: "switchyard-test", AWS_SECRET_ACCESS_KEY: "switchyard-test" };
-      for (const name of NAMES) {
-        instances.push(
-          startInstance(name, ["./pipeline.ts", "--profile", "aws", "--quiet"], { cwd: DIR, env, logDir }),
-        );
-      }
-      const victim = instances.find((i) => i.name === VICTIM)!;
-      const until = (what: string, done: () => boolean, timeoutMs: number) =>
-        untilOrFail(what, done, timeoutMs, {
-          check: () => {
-            current.check();
-            source.check();
-          },
-          died: () => instances.find((i) => !i.running() && i.name !== VICTIM)?.name,
-          state: () =>
-            `${current.distinct}/${source.published} ids, written ${NAMES.map((n) => `${n}=${current.countOf(n)}`).join(" ")}\n` +
-            instances.map((i) => `--- ${i.name}:\n${i.output()}`).join("\n"),
-        });
+      scale.start(["./pipeline.ts", "--profile", "aws", "--quiet"], DIR, env);
 
       // The bound covers the CLI's start-up on a loaded machine; leases then spread within a few take cycles.
-      await until("every instance writes records", () => NAMES.every((n) => current.countOf(n) > 0), 90_000);
-      const balanced = current.countOf(VICTIM);
-      await until(
+      await scale.until(
+        "every instance writes records",
+        () => NAMES.every((n) => log.countOf(n) > 0),
+        90_000,
+      );
+      const balanced = log.countOf(VICTIM);
+      await scale.until(
         "the victim keeps writing",
-        () => current.countOf(VICTIM) >= balanced + KILL_AFTER_RECORDS,
+        () => log.countOf(VICTIM) >= balanced + KILL_AFTER_RECORDS,
         30_000,
       );
-      const atKill = { published: source.published, victim: current.countOf(VICTIM), at: Date.now() };
-      await killInstance(victim);
+      const atKill = { published: source.published, victim: log.countOf(VICTIM), at: Date.now() };
+      await scale.kill();
       // What arrives from here on lands on every shard: the victim's shards' share only gets out
       // once the survivors took its leases.
       await source.finishAfter(AFTER_KILL);
       const records = source.published;
 
-      await until("every id reaches the output", () => current.distinct >= records, 90_000);
+      await scale.until("every id reaches the output", () => log.distinct >= records, 90_000);
       const doneMs = Date.now() - atKill.at;
-      const exits = await Promise.all(
-        instances.filter((i) => i !== victim).map((i) => stopInstance(i, 30_000)),
-      );
+      const exits = await scale.stopSurvivors(30_000);
 
-      const missing = Array.from({ length: records }, (_, id) => id).filter(
-        (id) => !current.arrivals.has(id),
-      );
-      const unknown = [...current.arrivals.keys()].filter((id) => !(id >= 0 && id < records));
       const report =
-        `${records} records, ${current.records} written (${NAMES.map((n) => `${n} ${current.countOf(n)}`).join(", ")}), ` +
-        `${current.duplicates} duplicates; ${VICTIM} killed at ${atKill.victim} written by it, ` +
-        `${records - atKill.published} records published after the kill; ` +
+        `${scale.summary(records, atKill.victim)}, ${records - atKill.published} records published after the kill; ` +
         `every id out ${doneMs} ms after the kill (failoverMs ${FAILOVER_MS})`;
       console.log(`scale-out (kinesis): ${report}`);
-      expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
+      expect(scale.gaps(records), report).toEqual({ missing: 0, unknown: [] });
       expect(exits, `survivors stop cleanly on SIGTERM; ${report}`).toEqual([0, 0]);
     });
   }),
