@@ -8,17 +8,13 @@
  * counted and reported.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ResourceResolver, Stream, json } from "@switchyard/core";
 import { afterAll, expect, it } from "vitest";
 import { describeService } from "../harness/suite.js";
 import { createHub, deleteHub } from "../services/eventhubs.js";
-import { killInstance, startInstance, stopInstance } from "./instances.js";
-import type { PipelineInstance } from "./instances.js";
 import { ProcessedLog } from "./processed-log.js";
+import { ScaleOutRun } from "./scale-out-run.js";
 import type { Item, ProcessedItem } from "./scale-out/pipeline.js";
 import config from "./scale-out-azure/switchyard.config.js";
 
@@ -44,36 +40,19 @@ describeService("eventhubs", title, (eventHubs) =>
     };
     const vars = { E2E_RUN: run, E2E_GROUP: `${run}-group`, ...secrets };
     const resolver = new ResourceResolver(config, "azure", { env: vars, baseDir: DIR });
-    const instances: PipelineInstance[] = [];
-    const logDir = mkdtempSync(join(tmpdir(), "switchyard-scale-out-azure-"));
     const hubs = { items: 4, processed: 4, "dead-letters": 1 };
-    let log: ProcessedLog | undefined;
+    const scale = new ScaleOutRun({
+      names: NAMES,
+      victim: VICTIM,
+      logPrefix: "switchyard-scale-out-azure-",
+      expected: () => RECORDS,
+    });
 
     afterAll(async () => {
-      await Promise.all(instances.map((i) => i.process.stop(2000)));
-      rmSync(logDir, { recursive: true, force: true });
-      await log?.close().catch(() => undefined);
+      await scale.close();
       await resolver.close().catch(() => undefined);
       for (const name of Object.keys(hubs)) await deleteHub(control, `${run}-${name}`);
     });
-
-    /** Waits for `done`, failing with the counts and every instance's output after `timeoutMs` or when a survivor dies. */
-    async function until(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (!done()) {
-        log?.check();
-        const died = instances.find((i) => !i.running() && i.name !== VICTIM);
-        if (died !== undefined || Date.now() > deadline) {
-          const counts = NAMES.map((n) => `${n}=${log?.countOf(n) ?? 0}`).join(" ");
-          const outputs = instances.map((i) => `--- ${i.name}:\n${i.output()}`).join("\n");
-          const why = died === undefined ? `not within ${timeoutMs} ms` : `instance ${died.name} exited`;
-          throw new Error(
-            `${what}: ${why}; ${log?.distinct ?? 0}/${RECORDS} ids, written ${counts}\n${outputs}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
 
     it("processes every record at least once and reports the duplicates", { timeout: 180_000 }, async () => {
       // The adapter reads its secrets from the process environment, as a deployment sets them.
@@ -92,45 +71,40 @@ describeService("eventhubs", title, (eventHubs) =>
         const ids = Array.from({ length: Math.min(1000, RECORDS - first) }, (_, i) => first + i);
         await items.publish(ids.map((id) => ({ key: `k${id % KEYS}`, value: { id } })));
       }
-      log = await ProcessedLog.start(processed, `${run}-audit`);
+      const log = await ProcessedLog.start(processed, `${run}-audit`);
+      scale.log = log;
 
-      const args = ["./pipeline.ts", "--profile", "azure", "--quiet"];
       // 5 ms of work per record: one instance alone must not finish before ownership is shared.
-      const env = { ...vars, E2E_WORK_MS: "5" };
-      for (const name of NAMES) instances.push(startInstance(name, args, { cwd: DIR, env, logDir }));
-      const victim = instances.find((i) => i.name === VICTIM)!;
-      const current = log;
+      scale.start(["./pipeline.ts", "--profile", "azure", "--quiet"], DIR, { ...vars, E2E_WORK_MS: "5" });
 
-      await until("every instance writes records", () => NAMES.every((n) => current.countOf(n) > 0), 90_000);
-      const balanced = current.countOf(VICTIM);
-      await until(
+      await scale.until(
+        "every instance writes records",
+        () => NAMES.every((n) => log.countOf(n) > 0),
+        90_000,
+      );
+      const balanced = log.countOf(VICTIM);
+      await scale.until(
         "the victim keeps writing records",
-        () => current.countOf(VICTIM) >= balanced + KILL_AFTER_RECORDS,
+        () => log.countOf(VICTIM) >= balanced + KILL_AFTER_RECORDS,
         60_000,
       );
-      const atKill = { total: current.distinct, victim: current.countOf(VICTIM) };
+      const atKill = { total: log.distinct, victim: log.countOf(VICTIM) };
       const killedAt = Date.now();
-      await killInstance(victim);
+      await scale.kill();
       expect(
         atKill.total,
         `the kill came too late to test takeover: ${atKill.total} of ${RECORDS} ids were out`,
       ).toBeLessThan(RECORDS * KILL_BEFORE_SHARE);
 
-      await until("every id reaches the output", () => current.distinct >= RECORDS, 120_000);
+      await scale.until("every id reaches the output", () => log.distinct >= RECORDS, 120_000);
       const doneMs = Date.now() - killedAt;
-      const survivors = instances.filter((i) => i !== victim);
-      const exits = await Promise.all(survivors.map((i) => stopInstance(i, 30_000)));
+      const exits = await scale.stopSurvivors(30_000);
 
-      const missing = Array.from({ length: RECORDS }, (_, id) => id).filter(
-        (id) => !current.arrivals.has(id),
-      );
-      const unknown = [...current.arrivals.keys()].filter((id) => !(id >= 0 && id < RECORDS));
-      const written = NAMES.map((n) => `${n} ${current.countOf(n)}`).join(", ");
       const report =
-        `${RECORDS} records, ${current.records} written (${written}), ${current.duplicates} duplicates; ` +
-        `${VICTIM} killed at ${atKill.victim} written by it, ${atKill.total} ids out; every id out ${doneMs} ms after the kill`;
+        `${scale.summary(RECORDS, atKill.victim)}, ${atKill.total} ids out; ` +
+        `every id out ${doneMs} ms after the kill`;
       console.log(`scale-out (event hubs): ${report}`);
-      expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
+      expect(scale.gaps(RECORDS), report).toEqual({ missing: 0, unknown: [] });
       expect(exits, `survivors stop cleanly on SIGTERM; ${report}`).toEqual([0, 0]);
     });
   }),

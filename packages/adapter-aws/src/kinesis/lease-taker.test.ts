@@ -39,6 +39,16 @@ describe("lease taking", () => {
     expect(leasesToTake(balanced, new Set(), "a", new Set(["s0", "s1"]))).toEqual([]);
   });
 
+  it("steals one lease from a member at its share when this member is two or more below it", () => {
+    // Four shards, three members, two of them holding two each: the third must still get one.
+    const leases = [lease("s0", "a"), lease("s1", "a"), lease("s2", "b"), lease("s3", "b")];
+    expect(leasesToTake(leases, new Set(), "c", new Set())).toHaveLength(1);
+    // One below its share is close enough: stealing then would only move the gap to another member.
+    const settled = [lease("s0", "a"), lease("s1", "b"), lease("s2", "b"), lease("s3", "c")];
+    expect(leasesToTake(settled, new Set(), "a", new Set(["s0"]))).toEqual([]);
+    expect(leasesToTake(settled, new Set(), "c", new Set(["s3"]))).toEqual([]);
+  });
+
   it("takes expired leases, and leaves children until their parents reach SHARD_END", () => {
     const leases = [
       lease("parent", "b"),

@@ -4,8 +4,10 @@
  * its counter has not moved for the failover time (no clocks are stored);
  * each member aims at ceil(active leases / members); unassigned and expired
  * leases are taken first, and a member below its share steals one lease from
- * the most loaded member above it. A lease whose parents are not finished is
- * not taken, so parent shards are read to their end before their children.
+ * the most loaded member above it — or at it, when the member is two or more
+ * below (else it would never get one: four shards held 2-2-0). A lease whose
+ * parents are not finished is not taken, so parent shards are read to their
+ * end before their children.
  */
 import type { Lease } from "./lease.js";
 import { SHARD_END } from "./lease.js";
@@ -69,10 +71,12 @@ export function leasesToTake(
   if (want <= 0) return [];
   const available = active.filter((l) => !held.has(l.leaseKey) && free(l));
   if (available.length > 0) return available.slice(0, want);
-  // Nothing free: steal one from the most loaded member, if it holds more than its share.
+  // Nothing free: steal one from the most loaded member, if it holds more than its share, or
+  // holds its share while `me` is two or more below it (four shards held 2-2-0 by three members).
   let victim: Lease[] = [];
   for (const [owner, owned] of load) if (owner !== me && owned.length > victim.length) victim = owned;
   // A lease being handed over already has its next owner.
   const claimable = victim.filter((l) => l.checkpointOwner === undefined);
-  return victim.length > target ? claimable.slice(0, 1) : [];
+  const steal = victim.length > target || (victim.length === target && want > 1);
+  return steal ? claimable.slice(0, 1) : [];
 }
