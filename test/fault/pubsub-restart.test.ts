@@ -49,6 +49,8 @@ const KEYS = 32;
 const WORK_MS_PER_RECORD = 2;
 const KILL_AT = 800;
 const DOWN_MS = 3000;
+/** Records the pipeline must hold, received and not yet written, when the emulator is killed. */
+const MIN_HELD = 20;
 const PROJECT = "fault";
 
 const keyOf = (id: number) => `k${id % KEYS}`;
@@ -133,10 +135,13 @@ describeServices(["pubsub"], "the Pub/Sub emulator killed and restarted mid-run"
       taps,
     );
     relay = current;
-    await waitFor("the pipeline gets going", () => current.processed >= KILL_AT, {
+    // The kill lands while the pipeline holds records it has not written yet: those must survive it.
+    const inHand = () => taps.received.size - [...taps.received].filter((id) => taps.written.has(id)).length;
+    await waitFor("the pipeline gets going", () => current.processed >= KILL_AT && inHand() >= MIN_HELD, {
       timeoutMs: 60_000,
       failed: () => current.crash(),
-      detail: () => `${current.processed} of ${RECORDS} done; warnings:\n${current.lastWarnings()}`,
+      detail: () =>
+        `${current.processed} of ${RECORDS} done, ${inHand()} in hand; warnings:\n${current.lastWarnings()}`,
     });
 
     const atKill = current.processed;
