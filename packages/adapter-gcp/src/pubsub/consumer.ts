@@ -26,12 +26,16 @@ export interface ConsumerSetup {
  * `maxExtensionSeconds`), so long batches are not redelivered under us.
  * Each record is settled on its own: commit acks, nack is a
  * modifyAckDeadline of 0 (redelivery at once). Close nacks what is still held.
+ * A record's position is a number this consumer hands out, not the message's
+ * ack id: a restarted emulator numbers its ack ids from 1 again, and a record
+ * held across the restart must not settle a new message that got its ack id.
  */
 export class PubSubConsumer implements ConsumerDriver {
   readonly #setup: ConsumerSetup;
   readonly #queue: Message[] = [];
-  /** Messages handed to core and not yet settled, by ack id. */
+  /** Messages handed to core and not yet settled, by the offset this consumer gave them. */
   readonly #held = new Map<string, Message>();
+  #handedOut = 0;
   #failure: unknown;
   #wake: (() => void) | undefined;
   #roundRobin = 0;
@@ -67,9 +71,10 @@ export class PubSubConsumer implements ConsumerDriver {
     const records: IncomingRecord[] = new Array<IncomingRecord>(taken.length);
     for (let i = 0; i < taken.length; i++) {
       const message = taken[i]!;
-      this.#held.set(message.ackId, message);
+      const offset = String(this.#handedOut++);
+      this.#held.set(offset, message);
       const key = message.orderingKey === "" ? undefined : message.orderingKey;
-      records[i] = recordOf(message, laneOf(key, this.#setup.lanes, this.#roundRobin++));
+      records[i] = recordOf(message, laneOf(key, this.#setup.lanes, this.#roundRobin++), offset);
     }
     return records;
   }

@@ -13,22 +13,23 @@ describe("Pub/Sub message translation", () => {
     const out = messageOf(record, true);
     expect(out.orderingKey).toBe("card-7");
     expect(out.attributes).toEqual({ "x-a": "1", [TIME_ATTRIBUTE]: "1234" });
-    const back = recordOf(received(out), "3");
+    const back = recordOf(received(out), "3", "17");
     expect(back).toMatchObject({ key: "card-7", headers: { "x-a": "1" }, timestamp: 1234, id: "m-1" });
     expect([...back.value]).toEqual([0, 255, 7]);
-    expect(back.position).toEqual({ partition: "3", offset: "a-1" });
+    expect(back.position).toEqual({ partition: "3", offset: "17" });
   });
 
   it("keeps the key in an attribute when ordering keys are off", () => {
     const out = messageOf(record, false);
     expect(out.orderingKey).toBeUndefined();
     expect(out.attributes[KEY_ATTRIBUTE]).toBe("card-7");
-    expect(recordOf(received(out), "0").key).toBe("card-7");
+    expect(recordOf(received(out), "0", "0").key).toBe("card-7");
   });
 
   it("falls back to the publish time for messages published by other clients", () => {
     const back = recordOf(
       { id: "m", ackId: "a", data: Buffer.from("x"), attributes: {}, publishTime: { getTime: () => 99 } },
+      "0",
       "0",
     );
     expect(back.timestamp).toBe(99);

@@ -48,8 +48,11 @@ export function recordBytes(record: OutgoingRecord): number {
   return size;
 }
 
-/** A received message as a record of lane `lane`; the ack id is its position. */
-export function recordOf(message: ReceivedMessage, lane: string): IncomingRecord {
+/**
+ * A received message as a record of lane `lane` at position `offset`, which
+ * the consumer hands out (ack ids are not unique enough: see consumer.ts).
+ */
+export function recordOf(message: ReceivedMessage, lane: string, offset: string): IncomingRecord {
   const headers: Headers = {};
   let key = message.orderingKey === "" ? undefined : message.orderingKey;
   let timestamp = message.publishTime.getTime();
@@ -69,7 +72,7 @@ export function recordOf(message: ReceivedMessage, lane: string): IncomingRecord
     headers,
     timestamp,
     id: message.id,
-    position: { partition: lane, offset: message.ackId },
+    position: { partition: lane, offset },
   };
 }
 
