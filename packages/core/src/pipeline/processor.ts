@@ -168,15 +168,17 @@ export class BatchProcessor {
         retry.push(f.item);
         const stage = stageName(setup.steps, f.step);
         setup.telemetry.metrics?.retry(stage, code);
-        const next = f.item.attempts + 1;
+        if (outage) {
+          // The back end is away, not the record at fault: waiting for it uses up none of the record's attempts.
+          f.item.attempts--;
+          f.item.waits++;
+        }
         const when = outage
-          ? `until it answers (attempt ${next})`
-          : `(attempt ${next} of ${setup.retry.maxAttempts})`;
+          ? `until it answers (wait ${f.item.waits})`
+          : `(attempt ${f.item.attempts + 1} of ${setup.retry.maxAttempts})`;
         this.stepWarnings.report(stage, (more) =>
           setup.warn(`${stage}: ${errorText(f.error)} — retrying ${when}${more}`),
         );
-        // The back end is away, not the record at fault: waiting for it uses up none of the record's attempts.
-        if (outage) f.item.attempts = Math.max(1, Math.min(f.item.attempts, setup.retry.maxAttempts - 1));
       }
     }
     if (canceled.length > 0) this.abandon(lane, canceled, []);
@@ -198,7 +200,7 @@ export class BatchProcessor {
   /** Runs `items` again from the step they failed in, after a backoff. */
   private scheduleRetry(lane: Lane, items: Item[]): void {
     this.stepRetries += items.length;
-    const delay = backoffDelay(this.setup.retry, items[0]!.attempts);
+    const delay = backoffDelay(this.setup.retry, Math.min(items[0]!.attempts + items[0]!.waits, 12));
     sleep(delay, this.setup.hardStop).then(
       () => {
         this.stepRetries -= items.length;
