@@ -49,10 +49,7 @@ async function runThrough(failures: SwitchyardError[]) {
 describe("a step whose resource is away", () => {
   it("waits for it however long it takes, dead-lettering nothing", async () => {
     const away = new SwitchyardError("Unavailable", 'model "fraud": circuit open');
-    const { summary, warnings } = await runThrough(
-      Array.from({ length: 8 }, () => away),
-      10,
-    );
+    const { summary, warnings } = await runThrough(Array.from({ length: 8 }, () => away));
     expect(summary.processed).toBe(1);
     expect(summary.deadLetters).toBe(0);
     expect(warnings[0]).toMatch(
