@@ -11,7 +11,7 @@ import type { Item } from "../e2e/scale-out/pipeline.js";
 import type { ServiceProcess } from "../harness/processes.js";
 import { formatKafkaNode, launchKafka } from "../services/kafka.js";
 import type { KafkaNode } from "../services/kafka.js";
-import { restartServer } from "./outage.js";
+import { killServer, restartServer } from "./outage.js";
 import type { OutageTimes } from "./outage.js";
 import { RelayRun, publishItems, relayPipeline, waitFor } from "./relay.js";
 
@@ -67,6 +67,11 @@ export class OwnKafka {
     });
     this.broker = outage.server;
     return outage.times;
+  }
+
+  /** Kills the broker as a crash would and leaves it down (until {@link OwnKafka.stop}). */
+  async kill(): Promise<void> {
+    await killServer(this.broker);
   }
 
   /** Stops the broker and removes its directory. */

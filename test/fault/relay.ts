@@ -4,7 +4,7 @@
  * record so that the run is still busy when the server behind it is killed.
  */
 import { pipeline, run } from "@switchyard/core";
-import type { Pipeline, PipelineRun, ResourceSource, RunSummary, Stream } from "@switchyard/core";
+import type { Pipeline, PipelineRun, ResourceSource, RunSummary, Stats, Stream } from "@switchyard/core";
 import type { Item, ProcessedItem } from "../e2e/scale-out/pipeline.js";
 
 /** What every processed item is stamped with. */
@@ -71,6 +71,11 @@ export class RelayRun {
   /** Records done so far. */
   get processed(): number {
     return this.running.stats().processed;
+  }
+
+  /** The run's current figures, as its stats line shows them. */
+  stats(): Stats {
+    return this.running.stats();
   }
 
   /** Why the run is over while it should still be running, or undefined while it runs. */

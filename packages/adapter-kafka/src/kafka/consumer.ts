@@ -31,6 +31,8 @@ export class KafkaConsumer implements ConsumerDriver {
   private owned: number[] = [];
   private readonly revoking = new Set<string>();
   private readonly positions = new Map<number, number>();
+  /** Per owned partition, where the group resumes after a restart: its last commit, else where this member started. */
+  private readonly resumeAt = new Map<number, number>();
   private buffer: IncomingRecord[] = [];
   private epoch = 0;
   private fetching: Promise<void> | undefined;
@@ -145,6 +147,7 @@ export class KafkaConsumer implements ConsumerDriver {
     }
     this.buffer = [];
     for (const p of [...this.positions.keys()]) if (!this.owned.includes(p)) this.positions.delete(p);
+    for (const p of [...this.resumeAt.keys()]) if (!this.owned.includes(p)) this.resumeAt.delete(p);
     this.wake();
   }
 
@@ -189,7 +192,10 @@ export class KafkaConsumer implements ConsumerDriver {
     if (missing.length > 0) {
       const found = await startOffsets(this.consumer, topic, missing, this.group.start);
       if (epoch !== this.epoch) return;
-      for (const [p, offset] of found) this.positions.set(p, offset);
+      for (const [p, offset] of found) {
+        this.positions.set(p, offset);
+        if (!this.resumeAt.has(p)) this.resumeAt.set(p, offset);
+      }
     }
     // Rotate which partition the broker fills first, so none starves.
     const owned = this.owned;
@@ -226,21 +232,35 @@ export class KafkaConsumer implements ConsumerDriver {
     }
     if (offsets.length === 0) return;
     await this.consumer.commit({ offsets });
+    for (const { partition, offset } of offsets)
+      if (this.owned.includes(partition)) this.resumeAt.set(partition, Number(offset));
   }
 
   onAssignment(listener: Listener): void {
     this.listener = listener;
   }
 
+  /**
+   * Records between the group's position and the head, as Kafka's own tools count
+   * lag: fetched, in-flight and done-but-uncommitted records are all still behind,
+   * so records stuck on a step, or left by a run that stopped, count from the start.
+   */
   async lag(): Promise<Record<string, number>> {
     const topic = this.options.topic;
     const owned = this.owned;
     if (owned.length === 0) return {};
+    const epoch = this.epoch;
+    const unknown = owned.filter((p) => !this.resumeAt.has(p));
+    if (unknown.length > 0) {
+      const found = await startOffsets(this.consumer, topic, unknown, this.group.start);
+      if (epoch === this.epoch)
+        for (const [p, offset] of found) if (!this.resumeAt.has(p)) this.resumeAt.set(p, offset);
+    }
     const ends = await this.consumer.listOffsets({ topics: [topic], partitions: { [topic]: owned } });
     const lag: Record<string, number> = {};
     for (const p of owned) {
       const end = ends.get(topic)?.[p];
-      const at = this.positions.get(p);
+      const at = this.resumeAt.get(p);
       if (end !== undefined && at !== undefined) lag[String(p)] = Math.max(0, Number(end) - at);
     }
     return lag;

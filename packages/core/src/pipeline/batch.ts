@@ -8,8 +8,10 @@ export interface Item extends RecordMeta {
   value: unknown;
   /** The source record. */
   readonly rec: Received<unknown>;
-  /** Attempts made at the step it last failed in (0 until it fails). */
+  /** Attempts made at the step it last failed in (0 until it fails); waits for a resource that was away are not counted. */
   attempts: number;
+  /** Times it waited for a resource that was away; it lengthens the backoff. */
+  waits: number;
   /** The step it last failed in; -1 until it fails. */
   failedAt: number;
   /** The step it runs next: 0 for a new record; where it stopped for one retried or held back. */
@@ -39,6 +41,7 @@ export function itemsOf(records: readonly Received<unknown>[], partition: string
       partition,
       rec,
       attempts: 0,
+      waits: 0,
       failedAt: -1,
       step: 0,
     };

@@ -2,8 +2,8 @@ import type { Settleable } from "../resources/received.js";
 
 /**
  * Consumer lag as a user means it: records behind the head of each partition
- * that are not done yet. Some drivers count from the committed position (memory),
- * others from what they have fetched (Kafka, Redis Streams), which reads 0 while
+ * that are not done yet. Some drivers count from the committed position (memory,
+ * Kafka), others from what they have fetched (Redis Streams), which reads 0 while
  * every fetched record is stuck on a store that is down. Each partition's lag is
  * therefore at least its records in flight, so a stalled pipeline never reads "lag 0".
  */

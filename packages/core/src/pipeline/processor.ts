@@ -1,4 +1,5 @@
 import { codeOf, isRetryable } from "../errors.js";
+import type { ErrorCode } from "../errors.js";
 import type { PartitionBatch, Settleable } from "../resources/received.js";
 import { backoffDelay, sleep } from "../retry.js";
 import type { Step } from "./builder.js";
@@ -32,6 +33,15 @@ export interface BatchOutcome {
   done: Settleable[];
   /** Records abandoned on a hard stop; they are redelivered after a restart. */
   abandoned: Settleable[];
+}
+
+/**
+ * Whether a step failed because a resource it called is away — unreachable, its
+ * circuit open, or throttling — rather than because of the record: such a record
+ * is retried until the resource answers or the run stops hard, never dead-lettered.
+ */
+function isOutage(code: ErrorCode): boolean {
+  return code === "Unavailable" || code === "ResourceExhausted";
 }
 
 /** One partition's work: its held keys, and the tail of its passes (which run one at a time, in order). */
@@ -146,20 +156,28 @@ export class BatchProcessor {
     const retry: Item[] = [];
     const canceled: Item[] = [];
     for (const f of outcome.failures) {
+      const code = codeOf(f.error);
+      const outage = isOutage(code);
       // A step canceled by a hard stop did not fail: the record is redelivered, never dead-lettered.
-      if (setup.hardStop.aborted || codeOf(f.error) === "Canceled") canceled.push(f.item);
-      else if (f.item.attempts >= setup.retry.maxAttempts || !isRetryable(codeOf(f.error))) {
+      if (setup.hardStop.aborted || code === "Canceled") canceled.push(f.item);
+      else if (!isRetryable(code) || (!outage && f.item.attempts >= setup.retry.maxAttempts)) {
         const stage = stageName(setup.steps, f.step);
         dead.push({ settle: f.item.rec, item: f.item, stage, error: f.error, attempts: f.item.attempts });
       } else {
         f.item.step = f.step;
         retry.push(f.item);
         const stage = stageName(setup.steps, f.step);
-        setup.telemetry.metrics?.retry(stage, codeOf(f.error));
+        setup.telemetry.metrics?.retry(stage, code);
+        if (outage) {
+          // The back end is away, not the record at fault: waiting for it uses up none of the record's attempts.
+          f.item.attempts--;
+          f.item.waits++;
+        }
+        const when = outage
+          ? `until it answers (wait ${f.item.waits})`
+          : `(attempt ${f.item.attempts + 1} of ${setup.retry.maxAttempts})`;
         this.stepWarnings.report(stage, (more) =>
-          setup.warn(
-            `${stage}: ${errorText(f.error)} — retrying (attempt ${f.item.attempts + 1} of ${setup.retry.maxAttempts})${more}`,
-          ),
+          setup.warn(`${stage}: ${errorText(f.error)} — retrying ${when}${more}`),
         );
       }
     }
@@ -182,7 +200,7 @@ export class BatchProcessor {
   /** Runs `items` again from the step they failed in, after a backoff. */
   private scheduleRetry(lane: Lane, items: Item[]): void {
     this.stepRetries += items.length;
-    const delay = backoffDelay(this.setup.retry, items[0]!.attempts);
+    const delay = backoffDelay(this.setup.retry, Math.min(items[0]!.attempts + items[0]!.waits, 12));
     sleep(delay, this.setup.hardStop).then(
       () => {
         this.stepRetries -= items.length;

@@ -221,20 +221,26 @@ async function execute(
   // Batches whose steps have not run yet; a partition's batches run one at a time, in order.
   let active = 0;
   let slot: (() => void) | undefined;
+  // A stop must not wait for a slot that steps which never return would never free: the drain bounds them.
+  const freeSlot = () => {
+    slot?.();
+    slot = undefined;
+  };
+  stop.signal.addEventListener("abort", freeSlot, { once: true });
   try {
     while (!stop.signal.aborted && failure === undefined) {
       const batch = await subscription.receive(stop.signal);
       if (batch === undefined) break;
       partitionLag.received(batch.partition, batch.records.length + batch.undecodable.length);
-      while (active >= tuning.concurrency) await new Promise<void>((resolve) => (slot = resolve));
+      while (active >= tuning.concurrency && !stop.signal.aborted)
+        await new Promise<void>((resolve) => (slot = resolve));
       active++;
       void processor
         .process(batch)
         .catch(fail)
         .finally(() => {
           active--;
-          slot?.();
-          slot = undefined;
+          freeSlot();
         });
     }
     await drain(processor, options.drainTimeoutMs ?? 30_000, hard, warn);
@@ -242,6 +248,7 @@ async function execute(
       warn(`flushing sinks did not finish within ${CLOSE_TIMEOUT_MS} ms — stopping without it`),
     );
   } finally {
+    stop.signal.removeEventListener("abort", freeSlot);
     clearInterval(watching);
     reporter.stop();
     telemetry.metrics?.close();
