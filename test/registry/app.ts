@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scopeLine } from "./published.js";
 
 const TSCONFIG = {
   compilerOptions: {
@@ -70,7 +71,7 @@ export function writeApp(dir: string, registry: string, version: string, package
     devDependencies: { typescript: "~5.9", "@types/node": "^20.19.43" },
   };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(dir, ".npmrc"), `@switchyard:registry=${registry}\n`);
+  writeFileSync(join(dir, ".npmrc"), scopeLine(registry));
   writeFileSync(join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
   writeFileSync(join(dir, "switchyard.config.ts"), CONFIG);
   writeFileSync(join(dir, "src", "pipeline.ts"), PIPELINE);

@@ -53,13 +53,13 @@ export function start(
 
 /** Resolves once `check` holds, polling; rejects after `timeoutMs` with `what` and `detail()`. */
 export async function eventually(
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
   what: string,
   detail: () => string,
   timeoutMs = 120_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
