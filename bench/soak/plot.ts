@@ -1,6 +1,6 @@
 /**
  * The soak's plot: four panels over the minutes of the run — the scorer's
- * memory (RSS, heap used), its event-loop delay (p50, p99 per interval), its
+ * memory (RSS, heap used, the heap's per-minute floor that the verdict judges), its event-loop delay (p50, p99 per interval), its
  * handles and sockets, and the records it finished per second — specified in
  * Vega-Lite and rendered to SVG by Vega, headless.
  */
@@ -9,6 +9,7 @@ import { compile } from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
 import type { ProcessSample } from "./sampler.js";
 import type { PipelinePoint } from "./scorer-process.js";
+import { perMinuteFloor } from "./verdict.js";
 
 interface Row {
   minute: number;
@@ -44,6 +45,10 @@ export async function plotSoak(
     add(s.t, "handles and sockets", "handles", s.handles);
     add(s.t, "handles and sockets", "sockets", s.sockets);
   }
+  if (samples.length > 0) {
+    for (const floor of perMinuteFloor(samples))
+      add(floor.t, "memory, MB", "heap floor (judged)", mb(floor.v));
+  }
   for (let i = 1; i < pipeline.length; i++) {
     const [before, after] = [pipeline[i - 1]!, pipeline[i]!];
     const perSecond = ((after.processed - before.processed) * 1000) / (after.t - before.t);
@@ -62,7 +67,7 @@ export async function plotSoak(
           transform: [{ filter: { field: "panel", equal: panel } }],
           mark: { type: "line", strokeWidth: 1.2 },
           encoding: {
-            x: { field: "minute", type: "quantitative", title: "minutes" },
+            x: { field: "minute", type: "quantitative", title: "minutes since the scorer started" },
             y: { field: "value", type: "quantitative", title: null },
             color: { field: "series", type: "nominal", title: null },
           },
@@ -74,7 +79,7 @@ export async function plotSoak(
         },
       ],
     })),
-    resolve: { scale: { color: "independent" } },
+    resolve: { scale: { x: "shared", color: "independent" } },
   };
   const view = new View(parse(compile(spec).spec), { renderer: "none" });
   return view.toSVG();

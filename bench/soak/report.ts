@@ -1,8 +1,9 @@
 /**
  * What a soak leaves in docs/soak/: `<name>.json` (settings, verdict, every
- * sample), `<name>.csv` (one row per sample) and `<name>.svg` (the plot).
+ * sample), `<name>.csv` (one row per sample) and `<name>.svg` (the plot, which
+ * `npm run soak -- --replot docs/soak/<name>.json` draws again from the JSON).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { plotSoak } from "./plot.js";
@@ -44,6 +45,14 @@ export async function writeSoakReport(dir: string, name: string, report: SoakRep
   writeFileSync(csv, toCsv(report.samples));
   writeFileSync(svg, await plotSoak(report.samples, report.pipeline, report.bounds.warmupMs));
   return [json, csv, svg];
+}
+
+/** Draws `<name>.svg` again from `<name>.json` (after a change to the plot); resolves with its path. */
+export async function replotSoakReport(json: string): Promise<string> {
+  const report = JSON.parse(readFileSync(json, "utf8")) as SoakReport;
+  const svg = json.replace(/\.json$/, ".svg");
+  writeFileSync(svg, await plotSoak(report.samples, report.pipeline, report.bounds.warmupMs));
+  return svg;
 }
 
 function toCsv(samples: readonly ProcessSample[]): string {

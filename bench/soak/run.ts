@@ -1,5 +1,6 @@
 /**
- * `npm run soak -- --minutes 30 [--rate 1000] [--warmup-minutes 5] [--heap-bound 10]`:
+ * `npm run soak -- --minutes 30 [--rate 1000] [--warmup-minutes 5] [--heap-bound 10]`
+ * (`--replot docs/soak/<name>.json` only redraws a plot):
  * the fraud example's scorer on Kafka + Redis for a long while at a fixed rate,
  * sampled every 10 s; prints the verdict and writes the samples and a plot to
  * docs/soak/. Not run in CI. docs/reliability.md ("Soak") says what it shows.
@@ -21,7 +22,7 @@ import { GroundTruth, transactionFeed } from "../../examples/fraud-detection/src
 import { produce } from "../../examples/fraud-detection/src/produce.js";
 import { transactionSchema } from "../../examples/fraud-detection/src/schema.js";
 import type { Transaction } from "../../examples/fraud-detection/src/schema.js";
-import { writeSoakReport } from "./report.js";
+import { replotSoakReport, writeSoakReport } from "./report.js";
 import type { ProcessSample } from "./sampler.js";
 import { EXAMPLE_DIR, scrape, startScorer } from "./scorer-process.js";
 import type { PipelinePoint } from "./scorer-process.js";
@@ -36,8 +37,13 @@ const { values } = parseArgs({
     "interval-seconds": { type: "string", default: "10" },
     seed: { type: "string", default: "3" },
     out: { type: "string", default: "docs/soak" },
+    replot: { type: "string" },
   },
 });
+if (values.replot !== undefined) {
+  console.error(`wrote ${await replotSoakReport(values.replot)}`);
+  process.exit(0);
+}
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const intervalMs = Number(values["interval-seconds"]) * 1000;

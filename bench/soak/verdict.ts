@@ -118,8 +118,8 @@ export function judgeSoak(
   };
 }
 
-/** The smallest heapUsed of each whole minute since the first sample. */
-function perMinuteFloor(samples: readonly ProcessSample[]): { t: number; v: number }[] {
+/** The heap's floor: the smallest heapUsed of each whole minute since the first sample, at the time it was seen. */
+export function perMinuteFloor(samples: readonly ProcessSample[]): { t: number; v: number }[] {
   const floors = new Map<number, { t: number; v: number }>();
   const t0 = samples[0]!.t;
   for (const s of samples) {
