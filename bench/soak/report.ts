@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { format, resolveConfig } from "prettier";
 import { plotSoak } from "./plot.js";
 import type { ProcessSample } from "./sampler.js";
 import type { PipelinePoint } from "./scorer-process.js";
@@ -41,7 +42,9 @@ export async function writeSoakReport(dir: string, name: string, report: SoakRep
   const json = join(dir, `${name}.json`);
   const csv = join(dir, `${name}.csv`);
   const svg = join(dir, `${name}.svg`);
-  writeFileSync(json, `${JSON.stringify({ ...report, machine }, null, 1)}\n`);
+  // Formatted as the repository's Prettier check wants it, so a committed report passes lint.
+  const options = { ...(await resolveConfig(json)), parser: "json" };
+  writeFileSync(json, await format(JSON.stringify({ ...report, machine }), options));
   writeFileSync(csv, toCsv(report.samples));
   writeFileSync(svg, await plotSoak(report.samples, report.pipeline, report.bounds.warmupMs));
   return [json, csv, svg];
