@@ -110,7 +110,7 @@ export async function checkTls(handle: ClientHandle, url: URL, baseDir?: string)
     case "no-handshake":
       throw new SwitchyardError(
         "Unavailable",
-        `${where}: no TLS handshake within ${outcome.ms} ms — is port ${port} the server's TLS port (tls-port)? For a plaintext port use redis:// without tls=, ca=, cert= and key=`,
+        `${where}: no TLS handshake (within ${outcome.ms} ms) — is port ${port} the server's TLS port (tls-port)? For a plaintext port use redis:// without tls=, ca=, cert= and key=`,
       );
   }
 }

@@ -19,9 +19,9 @@ export type HandshakeOutcome =
 
 /**
  * Connects to `host:port` with `options`, sends PING once the handshake is
- * done and waits for any answer. Never rejects: a socket error that is not
- * about TLS (refused, reset before the handshake) is `unreachable`, for the
- * ordinary connection path to report.
+ * done and waits for any answer. Never rejects. A connection closed or timed
+ * out after TCP connected but before the handshake is `no-handshake` (not a TLS
+ * port); one that never connected is `unreachable`, for the ordinary path to report.
  */
 export function checkHandshake(
   host: string,
@@ -30,29 +30,29 @@ export function checkHandshake(
   timeoutMs: number,
 ): Promise<HandshakeOutcome> {
   return new Promise((resolve) => {
+    let connected = false;
     let handshaken = false;
     const socket = connect({ ...options, host, port });
+    const ended = (): HandshakeOutcome =>
+      handshaken
+        ? { kind: "closed-after-handshake" }
+        : connected
+          ? { kind: "no-handshake", ms: timeoutMs }
+          : { kind: "unreachable" };
     const done = (outcome: HandshakeOutcome) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(
-      () => done(handshaken ? { kind: "ok" } : { kind: "no-handshake", ms: timeoutMs }),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => done(handshaken ? { kind: "ok" } : ended()), timeoutMs);
+    socket.once("connect", () => (connected = true));
     socket.once("secureConnect", () => {
       handshaken = true;
       socket.write("PING\r\n");
     });
     // Any reply, even -NOAUTH, means the server took the certificate.
     socket.once("data", () => done({ kind: "ok" }));
-    socket.once("error", (error) => {
-      if (isTlsError(error)) done({ kind: "refused", error });
-      else done(handshaken ? { kind: "closed-after-handshake" } : { kind: "unreachable" });
-    });
-    socket.once("close", () =>
-      done(handshaken ? { kind: "closed-after-handshake" } : { kind: "unreachable" }),
-    );
+    socket.once("error", (error) => done(isTlsError(error) ? { kind: "refused", error } : ended()));
+    socket.once("close", () => done(ended()));
   });
 }

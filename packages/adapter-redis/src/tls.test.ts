@@ -140,7 +140,7 @@ describeService("redis", "Redis over TLS and mutual TLS", () => {
     const err = await probeError(`rediss://${optional.plain}/0?ca=${certs.ca}&connectTimeoutMs=2000`);
     expect(err).toMatchObject({ code: "Unavailable" });
     expect(String((err as Error).message)).toMatch(
-      /no TLS handshake within 2000 ms — is port \d+ the server's TLS port \(tls-port\)\?/,
+      /no TLS handshake \(within 2000 ms\) — is port \d+ the server's TLS port \(tls-port\)\?/,
     );
   });
 

@@ -122,7 +122,8 @@ export function tlsProblem(err: unknown, files: RedisTlsFiles): string {
     return `the server's TLS certificate does not name the host connected to (${code}) — connect by a name the certificate lists, or reissue it with that name`;
   if (/CERTIFICATE_EXPIRED/.test(code))
     return `the server refused the client certificate: it has expired (${code}, ${cert}) — renew the client certificate`;
-  if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/.test(code) && files.cert === undefined)
+  // Without a client certificate, any alert about one means the server wants one.
+  if (files.cert === undefined && /ALERT_(\w*CERTIFICATE|HANDSHAKE_FAILURE)/.test(code))
     return `the server wants a client certificate (${code}) — set cert=<client certificate, PEM> and key=<its private key, PEM> in the URL`;
   if (/UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|DECRYPT_ERROR/.test(code))
     return `the server refused the client certificate (${code}, ${cert}) — use a certificate issued by a CA the server trusts (tls-ca-cert-file on redis-server)`;
