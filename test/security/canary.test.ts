@@ -181,7 +181,7 @@ describeService("kafka", "secrets in real runs on Kafka and Redis over TLS", () 
 
   // Fails today, and will fail loudly (as an unexpected pass) once fixed: core's warnings about a
   // failing step quote the step's error message unmasked, while its dead-letter header is masked
-  // (docs/decisions/2222-secrets-in-output.md). Reads what the run above printed.
+  // (docs/decisions/2221-secrets-in-output.md). Reads what the run above printed.
   it.fails("the warnings that repeat a failing step's error mask the secrets it quotes", () => {
     const [echoes] = splitEchoes(captured.join("\n"));
     expect(echoes).not.toBe("");
