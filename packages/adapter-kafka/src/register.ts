@@ -27,7 +27,7 @@ export function kafka(options: KafkaAdapterOptions = {}): Adapter {
     scheme: "kafka",
     params: KAFKA_PARAMS,
     async create(url: URL, context: DriverContext): Promise<StreamDriver> {
-      const resolved = parseKafkaUrl(url, options);
+      const resolved = parseKafkaUrl(url, options, context.baseDir);
       const client = injectedProducer(context);
       return KafkaStream.open(resolved, client === undefined ? {} : { client });
     },

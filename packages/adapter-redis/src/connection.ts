@@ -1,18 +1,30 @@
+import { isIP } from "node:net";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { Command, Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { TLS_FILE_PARAMS, tlsConnectionOptions, tlsFiles, tlsProblem } from "./tls.js";
+import { checkHandshake } from "./tls-check.js";
 
 /** Query parameters every Redis URL accepts. */
-export const CONNECTION_PARAMS = ["tls", "db", "connectTimeoutMs"] as const;
+export const CONNECTION_PARAMS = ["tls", ...TLS_FILE_PARAMS, "db", "connectTimeoutMs"] as const;
 
 /**
  * ioredis options for a `redis://[user:pass@]host:port[/db]` URL (or `rediss:`,
- * `…-stream:` forms). `rediss` or `tls=true` turn TLS on; `db` may come from the
- * path (state URLs) or the `db` parameter. Our own clients pipeline automatically
- * and let core own retries (one reconnect attempt per command at most).
+ * `…-stream:` forms). `rediss`, `tls=true` or any of `ca=`, `cert=`, `key=`
+ * (PEM files, relative to `baseDir`, read now) turn TLS on; `db` may come from
+ * the path (state URLs) or the `db` parameter. Our own clients pipeline
+ * automatically and let core own retries (one reconnect attempt per command at most).
  */
-export function connectionOptions(url: URL, db: number): RedisOptions {
-  const secure = url.protocol.startsWith("rediss") || booleanParam(url, "tls", false);
+export function connectionOptions(url: URL, db: number, baseDir = process.cwd()): RedisOptions {
+  const files = tlsFiles(url, baseDir);
+  const withFiles = Object.values(files).some((f) => f !== undefined);
+  if (url.searchParams.get("tls") !== null && !booleanParam(url, "tls", true) && withFiles) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `${url.protocol}//${url.host}${url.pathname}: tls=false contradicts ca=, cert= and key= — drop tls=false, or the certificate files`,
+    );
+  }
+  const secure = url.protocol.startsWith("rediss") || booleanParam(url, "tls", false) || withFiles;
   const host = url.hostname === "" ? "127.0.0.1" : url.hostname.replace(/^\[(.*)\]$/, "$1");
   const options: RedisOptions = {
     host,
@@ -25,7 +37,9 @@ export function connectionOptions(url: URL, db: number): RedisOptions {
   };
   if (url.username !== "") options.username = decodeURIComponent(url.username);
   if (url.password !== "") options.password = decodeURIComponent(url.password);
-  if (secure) options.tls = { servername: host };
+  // SNI takes host names only; Node warns about an IP address given as one.
+  if (secure)
+    options.tls = { ...tlsConnectionOptions(files), ...(isIP(host) === 0 ? { servername: host } : {}) };
   return options;
 }
 
@@ -35,6 +49,8 @@ export interface ClientHandle {
   client: Redis;
   /** False for a client the user injected: the driver never closes it. */
   owned: boolean;
+  /** The options an owned client was built with, for the startup check's TLS handshake. */
+  options?: RedisOptions;
 }
 
 /**
@@ -46,7 +62,7 @@ export function clientFor(options: RedisOptions, injected: unknown, resource: st
     const client = new Redis(options);
     // Errors reach callers through rejected commands; without a listener ioredis would also log them.
     client.on("error", () => undefined);
-    return { client, owned: true };
+    return { client, owned: true, options };
   }
   if (!isRedisClient(injected)) {
     throw new SwitchyardError(
@@ -55,6 +71,48 @@ export function clientFor(options: RedisOptions, injected: unknown, resource: st
     );
   }
   return { client: injected, owned: false };
+}
+
+/**
+ * The startup check's TLS part, for a client the driver built with TLS on: a
+ * handshake of its own (see tls-check.ts). A certificate problem rejects
+ * Unauthenticated, a port that does not answer TLS Unavailable, each saying
+ * which URL parameter fixes it; anything else is left to the check's command.
+ */
+export async function checkTls(handle: ClientHandle, url: URL, baseDir?: string): Promise<void> {
+  const options = handle.options;
+  if (options?.tls === undefined) return;
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 6379;
+  const outcome = await checkHandshake(
+    host,
+    port,
+    options.tls,
+    Math.min(options.connectTimeout ?? 5000, 5000),
+  );
+  const where = `${url.protocol}//${url.host}`;
+  const files = tlsFiles(url, baseDir ?? process.cwd());
+  switch (outcome.kind) {
+    case "ok":
+    case "unreachable":
+      return;
+    case "refused":
+      throw new SwitchyardError("Unauthenticated", `${where}: ${tlsProblem(outcome.error, files)}`, {
+        cause: outcome.error,
+      });
+    case "closed-after-handshake":
+      throw new SwitchyardError(
+        "Unauthenticated",
+        files.cert === undefined
+          ? `${where}: the server closed the connection right after the TLS handshake — it may want a client certificate: set cert=<client certificate, PEM> and key=<its private key, PEM> in the URL`
+          : `${where}: the server closed the connection right after the TLS handshake: it refused the client certificate (cert=${files.cert}) — use one issued by a CA the server trusts (tls-ca-cert-file on redis-server) and not expired`,
+      );
+    case "no-handshake":
+      throw new SwitchyardError(
+        "Unavailable",
+        `${where}: no TLS handshake (within ${outcome.ms} ms) — is port ${port} the server's TLS port (tls-port)? For a plaintext port use redis:// without tls=, ca=, cert= and key=`,
+      );
+  }
 }
 
 /** Closes a client the driver owns: QUIT, or a hard disconnect when the server is gone. */

@@ -11,7 +11,8 @@ function stateScheme(scheme: string): SchemeHandler<"state"> {
     kind: "state",
     scheme,
     params: STATE_PARAMS,
-    create: (url, context) => new RedisStateStore(url, { client: context.client, name: context.name }),
+    create: (url, context) =>
+      new RedisStateStore(url, { client: context.client, name: context.name, baseDir: context.baseDir }),
   };
 }
 
@@ -20,7 +21,7 @@ function streamScheme(scheme: string): SchemeHandler<"stream"> {
     kind: "stream",
     scheme,
     params: [...STREAM_PARAMS, ...CONNECTION_PARAMS],
-    create: (url, context) => new RedisStream(url, { client: context.client }),
+    create: (url, context) => new RedisStream(url, { client: context.client, baseDir: context.baseDir }),
   };
 }
 

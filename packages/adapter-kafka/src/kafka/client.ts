@@ -6,8 +6,14 @@ import { Admin, type BaseOptions, type Consumer } from "@platformatic/kafka";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { isCoordinatorNotReady, kafkaErrorCode } from "./errors.js";
 import type { KafkaStreamOptions } from "./options.js";
+import { tlsConnectionOptions, tlsProblem } from "./tls.js";
+import { diagnoseTls } from "./tls-check.js";
 
-/** Connection options shared by the producer, consumers and admin client of one stream. */
+/**
+ * Connection options shared by the producer, consumers and admin client of one
+ * stream. The `ca`, `cert` and `key` files are read here, so a bad one fails
+ * the stream's open with InvalidArgument.
+ */
 export function baseOptions(options: KafkaStreamOptions, clientId = options.clientId): BaseOptions {
   const base: BaseOptions = {
     clientId,
@@ -18,7 +24,7 @@ export function baseOptions(options: KafkaStreamOptions, clientId = options.clie
     retries: 2,
     retryDelay: 250,
   };
-  if (options.tls) base.tls = {};
+  if (options.tls) base.tls = tlsConnectionOptions(options);
   if (options.sasl !== undefined) base.sasl = { ...options.sasl };
   return base;
 }
@@ -128,6 +134,8 @@ export function startupError(err: unknown, options: KafkaStreamOptions): Switchy
   const code = kafkaErrorCode(err);
   const detail = err instanceof Error ? err.message : String(err);
   const where = `kafka ${options.brokers.join(",")} topic "${options.topic}"`;
+  const tls = tlsProblem(err, options.tls, options);
+  if (tls !== undefined) return new SwitchyardError("Unauthenticated", `${where}: ${tls}`, { cause: err });
   let message = `${where}: ${detail}`;
   if (code === "Unavailable" || code === "DeadlineExceeded") {
     message = `${where}: no broker answered (${detail}) — is Kafka running and reachable?`;
@@ -137,6 +145,27 @@ export function startupError(err: unknown, options: KafkaStreamOptions): Switchy
     message = `${where}: the brokers refused the credentials (${how}) — check the mechanism, username and password`;
   }
   return new SwitchyardError(code === "DeadlineExceeded" ? "Unavailable" : code, message, { cause: err });
+}
+
+/** Failures that say nothing about the connection, so a TLS handshake could not explain them. */
+const NOT_ABOUT_TLS = new Set([
+  "NotFound",
+  "AlreadyExists",
+  "PermissionDenied",
+  "Unauthenticated",
+  "Canceled",
+]);
+
+/**
+ * {@link startupError}, except that a TLS stream whose brokers could not be
+ * reached first makes a handshake of its own (tls-check.ts): a refused
+ * certificate or a port that does not answer TLS is reported as such, naming
+ * the parameter that fixes it, rather than as an outage.
+ */
+export async function startupFailure(err: unknown, options: KafkaStreamOptions): Promise<SwitchyardError> {
+  const error = startupError(err, options);
+  if (!options.tls || NOT_ABOUT_TLS.has(error.code)) return error;
+  return (await diagnoseTls(options)) ?? error;
 }
 
 /** Creates the topic with the configured partitions unless it exists; true when it was created. */

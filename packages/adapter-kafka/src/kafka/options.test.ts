@@ -37,6 +37,23 @@ describe("kafka:// URLs", () => {
     });
   });
 
+  it("reads TLS files, relative to the config's folder, and turns TLS on with them", () => {
+    const o = parseKafkaUrl(
+      new URL("kafka://h:1/t?ca=certs/ca.pem&cert=/etc/app.pem&key=app-key.pem"),
+      {},
+      "/cfg",
+    );
+    expect(o).toMatchObject({
+      tls: true,
+      ca: "/cfg/certs/ca.pem",
+      cert: "/etc/app.pem",
+      key: "/cfg/app-key.pem",
+    });
+    expect(parse("kafka://h:1/t?tls=true")).toMatchObject({ tls: true, ca: undefined, cert: undefined });
+    expect(() => parse("kafka://h:1/t?cert=/a.pem")).toThrow(/cert= and key= go together/);
+    expect(() => parse("kafka://h:1/t?tls=false&ca=/ca.pem")).toThrow(/tls=false contradicts ca=/);
+  });
+
   it.each([
     ["kafka:///t", "at least one broker"],
     ["kafka://h:1/", "not a Kafka topic name"],

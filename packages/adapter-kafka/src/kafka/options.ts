@@ -1,5 +1,7 @@
+import { isAbsolute, resolve } from "node:path";
 import * as zlib from "node:zlib";
 import { SwitchyardError } from "@switchyard/core/driver";
+import type { KafkaTlsFiles } from "./tls.js";
 
 /** Compression codecs a Kafka producer can use. */
 export type KafkaCompression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
@@ -27,8 +29,14 @@ export interface KafkaStreamOptions {
   compression: KafkaCompression;
   /** How long a send waits for others to share its produce request, in ms. Default 0. */
   lingerMs: number;
-  /** Connect with TLS (system CAs). Default false. */
+  /** Connect with TLS. Default false; on whenever `ca`, `cert` or `key` is set. */
   tls: boolean;
+  /** PEM file of the CA(s) to trust instead of the system's (`ca=`). Default: the system's CAs. */
+  ca: string | undefined;
+  /** PEM file of the client certificate, for mutual TLS (`cert=`, with `key=`). */
+  cert: string | undefined;
+  /** PEM file of the client certificate's unencrypted private key (`key=`, with `cert=`). */
+  key: string | undefined;
   /** SASL credentials, when the cluster wants them. */
   sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | undefined;
   /** How long connecting to a broker may take before the call fails Unavailable, in ms. Default 10000. */
@@ -63,6 +71,9 @@ export const KAFKA_PARAMS = [
   "compression",
   "linger",
   "tls",
+  "ca",
+  "cert",
+  "key",
   "sasl",
   "username",
   "password",
@@ -85,6 +96,9 @@ export const KAFKA_DEFAULTS: Omit<KafkaStreamOptions, "brokers" | "topic"> = {
   compression: "none",
   lingerMs: 0,
   tls: false,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
   sasl: undefined,
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
@@ -105,9 +119,14 @@ const MECHANISMS: Record<string, KafkaSaslMechanism> = {
  * Parses `kafka://host:port[,host:port]/topic?…` into stream options. Hosts given
  * without a port take the URL's port (or 9092); `?brokers=` adds more, since a URL
  * parser refuses a port in the middle of the host list. Credentials may come as
- * `username`/`password` parameters or as the URL's user info.
+ * `username`/`password` parameters or as the URL's user info. Relative `ca`,
+ * `cert` and `key` paths resolve against `baseDir` (the config file's folder).
  */
-export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = {}): KafkaStreamOptions {
+export function parseKafkaUrl(
+  url: URL,
+  defaults: Partial<KafkaStreamOptions> = {},
+  baseDir = process.cwd(),
+): KafkaStreamOptions {
   const where = redacted(url);
   const bad = (message: string) => new SwitchyardError("InvalidArgument", `${where}: ${message}`);
   const params = url.searchParams;
@@ -179,6 +198,17 @@ export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = 
     throw bad("credentials were given without a mechanism: add sasl=plain, scram-sha-256 or scram-sha-512");
   }
 
+  const files = tlsFiles(params, base, baseDir);
+  if ((files.cert === undefined) !== (files.key === undefined)) {
+    throw bad(
+      "cert= and key= go together: give both (the client certificate and its private key) or neither",
+    );
+  }
+  const tlsAsked = bool("tls", base.tls);
+  if (params.get("tls") !== null && !tlsAsked && Object.values(files).some((f) => f !== undefined)) {
+    throw bad("tls=false contradicts ca=, cert= and key=: drop tls=false, or drop the certificate files");
+  }
+
   const partitionsRaw = params.get("partitions");
   return {
     brokers,
@@ -190,7 +220,8 @@ export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = 
     idempotent: acks === -1,
     compression,
     lingerMs: int("linger", 0, base.lingerMs),
-    tls: bool("tls", base.tls),
+    tls: tlsAsked || Object.values(files).some((f) => f !== undefined),
+    ...files,
     sasl,
     connectTimeoutMs: int("connectTimeoutMs", 1, base.connectTimeoutMs),
     requestTimeoutMs: int("requestTimeoutMs", 1, base.requestTimeoutMs),
@@ -199,6 +230,16 @@ export function parseKafkaUrl(url: URL, defaults: Partial<KafkaStreamOptions> = 
     sessionTimeoutMs: int("sessionTimeoutMs", 1000, base.sessionTimeoutMs),
     groupInstanceId: instanceId(params.get("groupInstanceId"), bad) ?? base.groupInstanceId,
   };
+}
+
+/** The TLS file parameters, or the adapter's defaults, as absolute paths. */
+function tlsFiles(params: URLSearchParams, base: KafkaTlsFiles, baseDir: string): KafkaTlsFiles {
+  const path = (name: keyof KafkaTlsFiles) => {
+    const raw = params.get(name) ?? base[name];
+    if (raw === undefined || raw === "") return undefined;
+    return isAbsolute(raw) ? raw : resolve(baseDir, raw);
+  };
+  return { ca: path("ca"), cert: path("cert"), key: path("key") };
 }
 
 /** A `groupInstanceId` as Kafka takes it: 1–249 characters of letters, digits, `.`, `_` and `-`. */

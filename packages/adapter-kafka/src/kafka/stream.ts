@@ -14,7 +14,7 @@ import {
   createdPartitionCount,
   ensureTopic,
   partitionCount,
-  startupError,
+  startupFailure,
   withDeadline,
 } from "./client.js";
 import { KafkaConsumer } from "./consumer.js";
@@ -62,7 +62,7 @@ export class KafkaStream implements StreamDriver {
       );
     } catch (err) {
       await stream.close();
-      throw startupError(err, options);
+      throw await startupFailure(err, options);
     }
     return stream;
   }
@@ -130,7 +130,7 @@ export class KafkaStream implements StreamDriver {
     try {
       consumer = await KafkaConsumer.open(this.options, options);
     } catch (err) {
-      throw startupError(err, this.options);
+      throw await startupFailure(err, this.options);
     }
     this.consumers.add(consumer);
     const close = consumer.close.bind(consumer);
@@ -165,6 +165,11 @@ export class KafkaStream implements StreamDriver {
         this.options,
       );
       await Promise.race([work, aborted]);
+    } catch (err) {
+      // A refused certificate is a setting to fix, not an outage: say which.
+      const explained =
+        this.options.tls && !signal.aborted ? await startupFailure(err, this.options) : undefined;
+      throw explained?.code === "Unauthenticated" ? explained : err;
     } finally {
       signal.removeEventListener("abort", onAbort);
     }

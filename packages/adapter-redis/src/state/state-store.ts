@@ -9,7 +9,7 @@ import type {
   StateWriteResult,
 } from "@switchyard/core/driver";
 import type { Redis } from "ioredis";
-import { clientFor, closeClient, connectionOptions } from "../connection.js";
+import { clientFor, closeClient, connectionOptions, checkTls } from "../connection.js";
 import type { ClientHandle } from "../connection.js";
 import { redisErrorCode } from "../errors.js";
 import { VersionSource, packEntry, unpackEntry } from "./entry-format.js";
@@ -23,6 +23,8 @@ export interface RedisStateStoreOptions {
   client?: unknown;
   /** The store's name, for error messages. Default: the URL's host. */
   name?: string;
+  /** Folder relative `ca=`, `cert=` and `key=` paths resolve against. Default: the working directory. */
+  baseDir?: string;
 }
 
 /** Most keys per driver call; MGET and pipelines of this size stay well under a millisecond of server time. */
@@ -42,14 +44,18 @@ export class RedisStateStore implements StateStoreDriver {
   readonly #handle: ClientHandle;
   readonly #prefix: string;
   readonly #versions = new VersionSource();
+  readonly #url: URL;
+  readonly #baseDir: string | undefined;
   #closed: Promise<void> | undefined;
 
   /** Opens a store on `url` (`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS). */
   constructor(url: URL, options: RedisStateStoreOptions = {}) {
     const db = databaseOf(url);
+    this.#url = url;
+    this.#baseDir = options.baseDir;
     this.#prefix = options.keyPrefix ?? url.searchParams.get("keyPrefix") ?? "";
     this.#handle = clientFor(
-      connectionOptions(url, db),
+      connectionOptions(url, db, options.baseDir),
       options.client,
       `state store ${options.name ?? url.host}`,
     );
@@ -117,6 +123,7 @@ export class RedisStateStore implements StateStoreDriver {
   async probe(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     this.#assertOpen();
+    await checkTls(this.#handle, this.#url, this.#baseDir);
     await this.client.ping();
   }
 

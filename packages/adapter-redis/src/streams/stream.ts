@@ -9,7 +9,7 @@ import type {
   StreamDriver,
 } from "@switchyard/core/driver";
 import type { Redis } from "ioredis";
-import { clientFor, closeClient, connectionOptions } from "../connection.js";
+import { clientFor, closeClient, connectionOptions, checkTls } from "../connection.js";
 import type { ClientHandle } from "../connection.js";
 import { redisErrorCode } from "../errors.js";
 import { RedisStreamConsumer } from "./consumer.js";
@@ -21,6 +21,8 @@ import { entryFields, groupStartId, partitionOfKey, recordBytes, recordId } from
 export interface RedisStreamOptions {
   /** An ioredis client to use instead of one built from the URL; never closed by the stream. */
   client?: unknown;
+  /** Folder relative `ca=`, `cert=` and `key=` paths resolve against. Default: the working directory. */
+  baseDir?: string;
 }
 
 /** Most records per send: one pipelined burst of XADDs. */
@@ -40,6 +42,8 @@ export class RedisStream implements StreamDriver {
   readonly settings: StreamSettings;
   readonly #handle: ClientHandle;
   readonly #consumers = new Set<RedisStreamConsumer>();
+  readonly #url: URL;
+  readonly #baseDir: string | undefined;
   #roundRobin = 0;
   #closed: Promise<void> | undefined;
 
@@ -47,7 +51,13 @@ export class RedisStream implements StreamDriver {
   constructor(url: URL, options: RedisStreamOptions = {}) {
     this.settings = streamSettings(url);
     const resource = `stream "${this.settings.name}"`;
-    this.#handle = clientFor(connectionOptions(url, this.settings.db), options.client, resource);
+    this.#url = url;
+    this.#baseDir = options.baseDir;
+    this.#handle = clientFor(
+      connectionOptions(url, this.settings.db, options.baseDir),
+      options.client,
+      resource,
+    );
     this.capabilities = {
       ordering: "partition",
       replay: true,
@@ -121,6 +131,7 @@ export class RedisStream implements StreamDriver {
   async probe(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     this.#assertOpen();
+    await checkTls(this.#handle, this.#url, this.#baseDir);
     for (const key of this.settings.keys) {
       const type = await this.client.type(key);
       if (type !== "stream" && type !== "none") {
