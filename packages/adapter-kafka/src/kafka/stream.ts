@@ -8,7 +8,7 @@ import type {
   StreamCapabilities,
   StreamDriver,
 } from "@switchyard/core/driver";
-import { SwitchyardError } from "@switchyard/core/driver";
+import { OpenConsumers, SwitchyardError, raceAbort } from "@switchyard/core/driver";
 import {
   baseOptions,
   createdPartitionCount,
@@ -41,7 +41,7 @@ export class KafkaStream implements StreamDriver {
   private readonly producer: Producer;
   private readonly ownsProducer: boolean;
   private readonly queue: ProduceQueue;
-  private readonly consumers = new Set<KafkaConsumer>();
+  private readonly consumers = new OpenConsumers<KafkaConsumer>();
   private closed = false;
 
   /**
@@ -132,13 +132,7 @@ export class KafkaStream implements StreamDriver {
     } catch (err) {
       throw startupError(err, this.options);
     }
-    this.consumers.add(consumer);
-    const close = consumer.close.bind(consumer);
-    consumer.close = async () => {
-      this.consumers.delete(consumer);
-      await close();
-    };
-    return consumer;
+    return this.consumers.add(consumer);
   }
 
   errorCode(err: unknown): ErrorCode {
@@ -150,30 +144,21 @@ export class KafkaStream implements StreamDriver {
   }
 
   async probe(signal: AbortSignal): Promise<void> {
-    let onAbort = () => undefined as void;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new SwitchyardError("Canceled", "kafka probe canceled"));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    });
-    try {
-      const { connectTimeoutMs } = this.options;
-      const work = withDeadline(
-        partitionCount(this.producer, this.options),
-        connectTimeoutMs,
-        "probe",
-        this.options,
-      );
-      await Promise.race([work, aborted]);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    const { connectTimeoutMs } = this.options;
+    const work = withDeadline(
+      partitionCount(this.producer, this.options),
+      connectTimeoutMs,
+      "probe",
+      this.options,
+    );
+    // The metadata request takes no signal: the probe gives up waiting for it instead.
+    await raceAbort(work, signal, "kafka probe");
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.consumers].map((c) => c.close().catch(() => undefined)));
+    await this.consumers.closeAll();
     await this.queue.drain();
     if (this.ownsProducer) await this.producer.close().catch(() => undefined);
   }

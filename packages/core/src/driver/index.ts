@@ -26,3 +26,5 @@ export { ERROR_CODES, SwitchyardError, codeOf, isAbort, isRetryable, wrapError }
 export type { ErrorCode } from "../errors.js";
 export { OPEN_INFERENCE_PROTO, openInferenceMethods } from "../http-models/open-inference-proto.js";
 export type { OpenInferenceMethod, OpenInferenceRpc } from "../http-models/open-inference-proto.js";
+export { OpenConsumers } from "../resources/open-consumers.js";
+export { raceAbort } from "../resources/signals.js";
