@@ -1,4 +1,4 @@
-import { SwitchyardError, isAbort } from "@switchyard/core/driver";
+import { SwitchyardError, isAbort, isConnectionError } from "@switchyard/core/driver";
 import type { ErrorCode } from "@switchyard/core/driver";
 
 /** AWS error names (the `name` of an SDK v3 service exception) and their portable codes. */
@@ -39,20 +39,8 @@ const NAMED_CODES: Readonly<Record<string, ErrorCode>> = {
   TimeoutError: "DeadlineExceeded",
 };
 
-/** Socket-level failures: the endpoint cannot be reached right now. */
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ERR_HTTP2_STREAM_ERROR",
-  "ERR_HTTP2_GOAWAY_SESSION",
-]);
+/** HTTP/2 session failures, besides socket errors: the endpoint cannot be reached right now. */
+const HTTP2_CODES = new Set(["ERR_HTTP2_STREAM_ERROR", "ERR_HTTP2_GOAWAY_SESSION"]);
 
 /**
  * The portable code of an error from an AWS SDK v3 client: throttling is
@@ -73,7 +61,7 @@ export function awsErrorCode(err: unknown): ErrorCode {
     const named = NAMED_CODES[name];
     if (named !== undefined) return named;
   }
-  if (typeof code === "string" && CONNECTION_CODES.has(code)) return "Unavailable";
+  if (isConnectionError(err) || (typeof code === "string" && HTTP2_CODES.has(code))) return "Unavailable";
   if (isAbort(err)) return "Canceled";
   if (name === "ModelError") return modelErrorCode(err);
   return statusCode($metadata?.httpStatusCode);

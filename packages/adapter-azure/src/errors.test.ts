@@ -38,6 +38,8 @@ describe("Azure error classification", () => {
 
   it("maps sockets, identity, aborts and junk without throwing", () => {
     expect(azureErrorCode(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }))).toBe("Unavailable");
+    expect(azureErrorCode(Object.assign(new Error("no route"), { code: "ENETUNREACH" }))).toBe("Unavailable");
+    expect(azureErrorCode(Object.assign(new Error("aborted"), { code: "ECONNABORTED" }))).toBe("Unavailable");
     expect(azureErrorCode(new CredentialUnavailableError("no login"))).toBe("Unauthenticated");
     expect(azureErrorCode(new DOMException("stop", "AbortError"))).toBe("Canceled");
     expect(azureErrorCode(new SwitchyardError("InvalidArgument", "x"))).toBe("InvalidArgument");

@@ -6,7 +6,7 @@
  * numeric `code`); Azure Identity reports its own error names.
  */
 import type { ErrorCode } from "@switchyard/core/driver";
-import { SwitchyardError, isAbort } from "@switchyard/core/driver";
+import { SwitchyardError, isAbort, isConnectionError } from "@switchyard/core/driver";
 
 const BY_MESSAGING_CODE: Record<string, ErrorCode> = {
   MessagingEntityNotFoundError: "NotFound",
@@ -55,16 +55,6 @@ const BY_STATUS: Record<number, ErrorCode> = {
   504: "DeadlineExceeded",
 };
 
-const SOCKET_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-]);
-
 interface Shape {
   name?: unknown;
   code?: unknown;
@@ -79,7 +69,7 @@ function classifyOne(err: Shape, depth: number): ErrorCode | undefined {
   if (typeof err.code === "string") {
     const byCode = BY_MESSAGING_CODE[err.code];
     if (byCode !== undefined) return byCode;
-    if (SOCKET_CODES.has(err.code)) return "Unavailable";
+    if (isConnectionError(err)) return "Unavailable";
   }
   if (typeof err.name === "string" && BY_MESSAGING_CODE[err.name] !== undefined) {
     return BY_MESSAGING_CODE[err.name];

@@ -1,4 +1,4 @@
-import { SwitchyardError, isAbort } from "@switchyard/core/driver";
+import { SwitchyardError, isAbort, isConnectionError } from "@switchyard/core/driver";
 import type { ErrorCode } from "@switchyard/core/driver";
 
 /** gRPC status codes (google.rpc.Code), as Google's clients put them on `err.code`, and their portable codes. */
@@ -41,19 +41,6 @@ const HTTP_CODES: Readonly<Record<number, ErrorCode>> = {
   504: "DeadlineExceeded",
 };
 
-/** Socket-level failures: the service cannot be reached right now. */
-const CONNECTION_ERRNOS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
-
 /**
  * The portable code of an error from a Google Cloud client: the gRPC status on
  * `err.code` (NOT_FOUND → NotFound, RESOURCE_EXHAUSTED → ResourceExhausted,
@@ -73,7 +60,7 @@ export function gcpErrorCode(err: unknown): ErrorCode {
     const mapped = HTTP_CODES[status] ?? (status >= 500 ? "Unavailable" : undefined);
     if (mapped !== undefined) return mapped;
   }
-  if (typeof code === "string" && CONNECTION_ERRNOS.has(code)) return "Unavailable";
+  if (isConnectionError(err)) return "Unavailable";
   const cause = (err as { cause?: unknown }).cause;
   if (cause !== undefined && cause !== err) return gcpErrorCode(cause);
   return "Unknown";

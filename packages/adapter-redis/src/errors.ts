@@ -1,4 +1,4 @@
-import { SwitchyardError, isAbort } from "@switchyard/core/driver";
+import { SwitchyardError, isAbort, isConnectionError } from "@switchyard/core/driver";
 import type { ErrorCode } from "@switchyard/core/driver";
 
 /** Reply-error prefixes Redis (and our Lua scripts) send, and their portable codes. */
@@ -32,19 +32,6 @@ const ERR_PATTERNS: readonly [RegExp, ErrorCode][] = [
   [/syntax error|wrong number of arguments|invalid|must be|equal or smaller/i, "InvalidArgument"],
 ];
 
-/** Socket-level failures: the server cannot be reached right now. */
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
-
 /** ioredis's own messages when a command cannot reach the server. */
 const CONNECTION_MESSAGES = [
   "Connection is closed.",
@@ -68,8 +55,7 @@ export function redisErrorCode(err: unknown): ErrorCode {
   // ioredis names its connection-close error AbortError: it is not a cancellation.
   if (CONNECTION_MESSAGES.some((m) => message.startsWith(m))) return "Unavailable";
   if (isAbort(err)) return "Canceled";
-  const errno = (err as { code?: unknown }).code;
-  if (typeof errno === "string" && CONNECTION_CODES.has(errno)) return "Unavailable";
+  if (isConnectionError(err)) return "Unavailable";
   return replyCode(message);
 }
 

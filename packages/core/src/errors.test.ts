@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SwitchyardError, wrapError } from "./errors.js";
+import { SwitchyardError, isConnectionError, wrapError } from "./errors.js";
 
 describe("wrapError", () => {
   it("keeps the driver's code and the provider error as cause", () => {
@@ -24,5 +24,25 @@ describe("wrapError", () => {
   it("does not wrap twice", () => {
     const once = new SwitchyardError("NotFound", "no such stream");
     expect(wrapError(once, () => "Internal", "again")).toBe(once);
+  });
+});
+
+describe("isConnectionError", () => {
+  it("tells socket errors of an unreachable endpoint from other errors", () => {
+    for (const code of [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ECONNABORTED",
+      "ETIMEDOUT",
+      "ENETUNREACH",
+      "EAI_AGAIN",
+    ]) {
+      expect(isConnectionError(Object.assign(new Error(code), { code }))).toBe(true);
+    }
+    expect(isConnectionError(Object.assign(new Error("no file"), { code: "ENOENT" }))).toBe(false);
+    expect(isConnectionError({ code: 503 })).toBe(false);
+    expect(isConnectionError(new Error("ECONNREFUSED"))).toBe(false);
+    expect(isConnectionError("ECONNREFUSED")).toBe(false);
+    expect(isConnectionError(null)).toBe(false);
   });
 });

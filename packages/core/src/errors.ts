@@ -80,6 +80,32 @@ export function isAbort(err: unknown): boolean {
   );
 }
 
+/** Node's socket errors for an endpoint that cannot be reached right now. */
+const CONNECTION_ERRNOS: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/**
+ * Whether `err` is a Node socket error — its `code` one of ECONNREFUSED,
+ * ECONNRESET, ECONNABORTED, EPIPE, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH,
+ * ENOTFOUND, EAI_AGAIN — for an endpoint that cannot be reached right now,
+ * which drivers classify as `Unavailable`. Looks at `err` itself, not at its
+ * `cause`. Never throws.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" && CONNECTION_ERRNOS.has(code);
+}
+
 /**
  * Wraps a driver error once, with the code the driver gave it. A SwitchyardError
  * passes through unchanged. The driver's classification comes first (some

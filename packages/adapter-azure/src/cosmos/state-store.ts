@@ -10,10 +10,10 @@ import type {
   StateWriteResult,
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
-import { azureErrorCode, startupError } from "../errors.js";
+import { azureErrorCode } from "../errors.js";
 import { batchSignal, deleteItem, expectStatus, readItem, writeItem } from "./calls.js";
 import type { Item } from "./calls.js";
-import { cosmosClient, openContainer } from "./connection.js";
+import { openCosmosContainer } from "./container.js";
 import { incrementCounter } from "./counters.js";
 import { entryOf, expired, itemId, valueItem } from "./items.js";
 import type { CosmosOptions } from "./options.js";
@@ -39,14 +39,8 @@ export class CosmosStateStore implements StateStoreDriver {
 
   /** Opens the store: checks (or creates, with `create`) its container. */
   static async open(options: CosmosOptions, setup: CosmosStateSetup = {}): Promise<CosmosStateStore> {
-    const client = setup.client ?? cosmosClient(options);
-    try {
-      const container = await openContainer(client, options);
-      return new CosmosStateStore(options, client, setup.client === undefined, container);
-    } catch (err) {
-      if (setup.client === undefined) client.dispose();
-      throw startupError(err, `cosmos://${options.account}/${options.database}/${options.container}`);
-    }
+    const { client, ownsClient, container } = await openCosmosContainer(options, setup.client);
+    return new CosmosStateStore(options, client, ownsClient, container);
   }
 
   private constructor(

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import type { Container, CosmosClient, JSONObject } from "@azure/cosmos";
 import type { ErrorCode, Point, TimeSeriesCapabilities, TimeSeriesDriver } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
-import { azureErrorCode, startupError } from "../errors.js";
+import { azureErrorCode } from "../errors.js";
 import { batchSignal, expectStatus, writeItem } from "./calls.js";
-import { cosmosClient, openContainer } from "./connection.js";
+import { openCosmosContainer } from "./container.js";
 import type { CosmosOptions } from "./options.js";
 
 const DAY_MS = 86_400_000;
@@ -62,14 +62,8 @@ export class CosmosTimeSeries implements TimeSeriesDriver {
 
   /** Opens the sink: checks (or creates, with `create`) its container. */
   static async open(options: CosmosOptions, setup: CosmosTimeSeriesSetup = {}): Promise<CosmosTimeSeries> {
-    const client = setup.client ?? cosmosClient(options);
-    try {
-      const container = await openContainer(client, options);
-      return new CosmosTimeSeries(options, client, setup.client === undefined, container);
-    } catch (err) {
-      if (setup.client === undefined) client.dispose();
-      throw startupError(err, `cosmos://${options.account}/${options.database}/${options.container}`);
-    }
+    const { client, ownsClient, container } = await openCosmosContainer(options, setup.client);
+    return new CosmosTimeSeries(options, client, ownsClient, container);
   }
 
   private constructor(

@@ -10,7 +10,7 @@ import type {
   StreamCapabilities,
   StreamDriver,
 } from "@switchyard/core/driver";
-import { SwitchyardError } from "@switchyard/core/driver";
+import { OpenConsumers, SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode, startupError } from "../errors.js";
 import { producerFor } from "./clients.js";
 import { EventHubsConsumer } from "./consumer.js";
@@ -39,7 +39,7 @@ export class EventHubsStream implements StreamDriver {
   readonly capabilities: StreamCapabilities;
   private readonly producer: EventHubProducerClient;
   private readonly ownsProducer: boolean;
-  private readonly consumers = new Set<EventHubsConsumer>();
+  private readonly consumers = new OpenConsumers<EventHubsConsumer>();
   private closed = false;
 
   /**
@@ -145,14 +145,7 @@ export class EventHubsStream implements StreamDriver {
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
     if (this.closed) throw new SwitchyardError("FailedPrecondition", `${this.where}: stream is closed`);
-    const consumer = await EventHubsConsumer.open(this.options, options);
-    this.consumers.add(consumer);
-    const close = consumer.close.bind(consumer);
-    consumer.close = async () => {
-      this.consumers.delete(consumer);
-      await close();
-    };
-    return consumer;
+    return this.consumers.add(await EventHubsConsumer.open(this.options, options));
   }
 
   errorCode(err: unknown): ErrorCode {
@@ -170,7 +163,7 @@ export class EventHubsStream implements StreamDriver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.consumers].map((c) => c.close().catch(() => undefined)));
+    await this.consumers.closeAll();
     if (this.ownsProducer) await this.producer.close().catch(() => undefined);
   }
 }

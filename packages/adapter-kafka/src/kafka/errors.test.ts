@@ -25,6 +25,8 @@ describe("kafka error classification", () => {
   it("maps connection failures, time-outs and everything else without throwing", () => {
     expect(kafkaErrorCode(new NetworkError("Connection refused"))).toBe("Unavailable");
     expect(kafkaErrorCode(Object.assign(new Error("connect"), { code: "ECONNREFUSED" }))).toBe("Unavailable");
+    expect(kafkaErrorCode(Object.assign(new Error("no route"), { code: "ENETUNREACH" }))).toBe("Unavailable");
+    expect(kafkaErrorCode(Object.assign(new Error("lookup"), { code: "EAI_AGAIN" }))).toBe("Unavailable");
     expect(kafkaErrorCode(new TimeoutError("Request timed out"))).toBe("DeadlineExceeded");
     expect(kafkaErrorCode(new SwitchyardError("InvalidArgument", "x"))).toBe("InvalidArgument");
     expect(kafkaErrorCode(new DOMException("stop", "AbortError"))).toBe("Canceled");

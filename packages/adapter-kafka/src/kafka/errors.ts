@@ -5,7 +5,7 @@
  */
 import { TimeoutError } from "@platformatic/kafka";
 import type { ErrorCode } from "@switchyard/core/driver";
-import { SwitchyardError, isAbort } from "@switchyard/core/driver";
+import { SwitchyardError, isAbort, isConnectionError } from "@switchyard/core/driver";
 
 const BY_KAFKA_ID: Record<string, ErrorCode> = {
   UNKNOWN_TOPIC_OR_PARTITION: "NotFound",
@@ -81,16 +81,6 @@ const BY_CLIENT_CODE: Record<string, ErrorCode> = {
   PLT_KFK_UNSUPPORTED: "Unimplemented",
 };
 
-/** Socket errors from Node that mean "no broker there (yet)". */
-const SOCKET_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ETIMEDOUT",
-]);
-
 interface Shape {
   name?: unknown;
   code?: unknown;
@@ -113,7 +103,8 @@ function classifyOne(err: Shape, depth: number): ErrorCode | undefined {
   }
   if (err instanceof TimeoutError) return "DeadlineExceeded";
   if (typeof err.code === "string") {
-    if (SOCKET_CODES.has(err.code)) return "Unavailable";
+    // A socket error: no broker there (yet).
+    if (isConnectionError(err)) return "Unavailable";
     // The client reports metadata of a missing topic as a usage error.
     if (err.code === "PLT_KFK_USER" && /^Unknown topic/.test(String((err as Error).message)))
       return "NotFound";

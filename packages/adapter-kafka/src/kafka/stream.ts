@@ -8,7 +8,7 @@ import type {
   StreamCapabilities,
   StreamDriver,
 } from "@switchyard/core/driver";
-import { SwitchyardError } from "@switchyard/core/driver";
+import { OpenConsumers, SwitchyardError, raceAbort } from "@switchyard/core/driver";
 import {
   baseOptions,
   createdPartitionCount,
@@ -41,7 +41,7 @@ export class KafkaStream implements StreamDriver {
   private readonly producer: Producer;
   private readonly ownsProducer: boolean;
   private readonly queue: ProduceQueue;
-  private readonly consumers = new Set<KafkaConsumer>();
+  private readonly consumers = new OpenConsumers<KafkaConsumer>();
   private closed = false;
 
   /**
@@ -132,13 +132,7 @@ export class KafkaStream implements StreamDriver {
     } catch (err) {
       throw await startupFailure(err, this.options);
     }
-    this.consumers.add(consumer);
-    const close = consumer.close.bind(consumer);
-    consumer.close = async () => {
-      this.consumers.delete(consumer);
-      await close();
-    };
-    return consumer;
+    return this.consumers.add(consumer);
   }
 
   errorCode(err: unknown): ErrorCode {
@@ -150,35 +144,28 @@ export class KafkaStream implements StreamDriver {
   }
 
   async probe(signal: AbortSignal): Promise<void> {
-    let onAbort = () => undefined as void;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new SwitchyardError("Canceled", "kafka probe canceled"));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    });
+    const { connectTimeoutMs } = this.options;
+    const work = withDeadline(
+      partitionCount(this.producer, this.options),
+      connectTimeoutMs,
+      "probe",
+      this.options,
+    );
     try {
-      const { connectTimeoutMs } = this.options;
-      const work = withDeadline(
-        partitionCount(this.producer, this.options),
-        connectTimeoutMs,
-        "probe",
-        this.options,
-      );
-      await Promise.race([work, aborted]);
+      // The metadata request takes no signal: the probe gives up waiting for it instead.
+      await raceAbort(work, signal, "kafka probe");
     } catch (err) {
       // A refused certificate is a setting to fix, not an outage: say which.
       const explained =
         this.options.tls && !signal.aborted ? await startupFailure(err, this.options) : undefined;
       throw explained?.code === "Unauthenticated" ? explained : err;
-    } finally {
-      signal.removeEventListener("abort", onAbort);
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.consumers].map((c) => c.close().catch(() => undefined)));
+    await this.consumers.closeAll();
     await this.queue.drain();
     if (this.ownsProducer) await this.producer.close().catch(() => undefined);
   }

@@ -22,7 +22,17 @@ export type {
 export type { Point, TimeSeriesDriver } from "./timeseries.js";
 export { logisticRegressionOnnx, writeLogisticRegressionOnnx } from "../embedded/onnx-fixture.js";
 export type { LinearModelOptions } from "../embedded/onnx-fixture.js";
-export { ERROR_CODES, SwitchyardError, codeOf, isAbort, isRetryable, wrapError } from "../errors.js";
+export {
+  ERROR_CODES,
+  SwitchyardError,
+  codeOf,
+  isAbort,
+  isConnectionError,
+  isRetryable,
+  wrapError,
+} from "../errors.js";
 export type { ErrorCode } from "../errors.js";
 export { OPEN_INFERENCE_PROTO, openInferenceMethods } from "../http-models/open-inference-proto.js";
 export type { OpenInferenceMethod, OpenInferenceRpc } from "../http-models/open-inference-proto.js";
+export { OpenConsumers } from "../resources/open-consumers.js";
+export { raceAbort } from "../resources/signals.js";
