@@ -13,6 +13,7 @@ import type {
   IncomingRecord,
   Position,
 } from "@switchyard/core/driver";
+import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode, startupError } from "../errors.js";
 import { blobStore, checkpointContainer, consumerFor } from "./clients.js";
 import type { EventHubsStreamOptions } from "./options.js";
@@ -134,7 +135,19 @@ export class EventHubsConsumer implements ConsumerDriver {
     }
   }
 
+  /**
+   * Waits for records as the driver contract says. Once closed (also by its
+   * stream's `close`, under a subscription still reading) it throws, as the
+   * embedded consumer does: an empty answer at once would have the reader
+   * ask again in a loop of promises that never yields to timers or I/O.
+   */
   async receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> {
+    if (this.closed) {
+      throw new SwitchyardError(
+        "FailedPrecondition",
+        `eventhubs://${this.options.namespace}/${this.options.hub}: consumer of group "${this.consumerGroup}" is closed`,
+      );
+    }
     return this.buffer.take(max, signal);
   }
 
