@@ -95,6 +95,7 @@ describeService("eventhubs", "the demo on azure, one service unreachable", (even
               run,
             );
             expectOneLineError(ended, /^Unavailable: state "features" .*cosmos:\/\/.*cannot be reached/);
+            expect(ended.stderr.trim().split("\n").at(-1)).toContain(`at http://127.0.0.1:${closed}/`);
           },
           LAUNCH_MS + STARTUP_BOUND_MS + 10_000,
         );
@@ -108,6 +109,7 @@ describeService("eventhubs", "the demo on azure, one service unreachable", (even
               `${label}-eventhubs`,
             );
             expectOneLineError(ended, /^Unavailable: stream "alerts" .*eventhubs:\/\/.*cannot be reached/);
+            expect(ended.stderr.trim().split("\n").at(-1)).toContain(`at 127.0.0.1:${closed} `);
           },
           LAUNCH_MS + STARTUP_BOUND_MS + 10_000,
         );

@@ -45,7 +45,11 @@ export class CosmosStateStore implements StateStoreDriver {
       return new CosmosStateStore(options, client, setup.client === undefined, container);
     } catch (err) {
       if (setup.client === undefined) client.dispose();
-      throw startupError(err, `cosmos://${options.account}/${options.database}/${options.container}`);
+      throw startupError(
+        err,
+        `cosmos://${options.account}/${options.database}/${options.container}`,
+        options.endpoint,
+      );
     }
   }
 

@@ -68,7 +68,11 @@ export class CosmosTimeSeries implements TimeSeriesDriver {
       return new CosmosTimeSeries(options, client, setup.client === undefined, container);
     } catch (err) {
       if (setup.client === undefined) client.dispose();
-      throw startupError(err, `cosmos://${options.account}/${options.database}/${options.container}`);
+      throw startupError(
+        err,
+        `cosmos://${options.account}/${options.database}/${options.container}`,
+        options.endpoint,
+      );
     }
   }
 

@@ -17,6 +17,11 @@ export function endpointOf(connectionString: string): string {
   return /Endpoint=[a-z]+:\/\/([^;/]+)/i.exec(connectionString)?.[1] ?? "(no Endpoint)";
 }
 
+/** The host a stream's clients connect to, for messages: the connection string's endpoint, else the namespace. */
+export function hostOf(options: EventHubsStreamOptions): string {
+  return options.connectionString === undefined ? options.namespace : endpointOf(options.connectionString);
+}
+
 /** Whether a connection string names the development emulator (plain TCP, any host). */
 export function isEmulator(connectionString: string): boolean {
   return /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);

@@ -15,7 +15,7 @@ import type {
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode, startupError } from "../errors.js";
-import { blobStore, checkpointContainer, consumerFor } from "./clients.js";
+import { blobStore, checkpointContainer, consumerFor, hostOf } from "./clients.js";
 import type { EventHubsStreamOptions } from "./options.js";
 import { RecordBuffer } from "./record-buffer.js";
 import { eventPositionFor } from "./start.js";
@@ -69,7 +69,7 @@ export class EventHubsConsumer implements ConsumerDriver {
       return consumer;
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`);
+      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`, hostOf(options));
     }
   }
 
