@@ -133,3 +133,12 @@ export function startupError(err: unknown, where: string, endpoint?: string): Sw
   const hint = STARTUP_HINTS[code]?.(endpoint === undefined ? "" : ` at ${endpoint}`);
   return new SwitchyardError(code, `${where} ${hint ?? `failed to open (${code})`}`, { cause: err });
 }
+
+/** The error an open that ran out of its `ms` fails with: DeadlineExceeded, naming the resource and the endpoint. */
+export function startupTimeout(where: string, endpoint: string, ms: number, cause: unknown): SwitchyardError {
+  return new SwitchyardError(
+    "DeadlineExceeded",
+    `${where} did not answer within ${ms} ms at ${endpoint} — check the endpoint and the network`,
+    { cause },
+  );
+}
