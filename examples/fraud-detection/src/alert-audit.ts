@@ -45,6 +45,17 @@ export class AlertAudit {
     return this.ids;
   }
 
+  /**
+   * Stops reading and leaves the group without waiting to catch up, for a
+   * demo that ends early (its pipeline failed to start): the reader must stop
+   * before the stream it reads from is closed under it. Never throws.
+   */
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.reading.catch(() => undefined);
+    await this.subscription.close().catch(() => undefined);
+  }
+
   private async read(): Promise<void> {
     for (;;) {
       const batch = await this.subscription.receive(this.stop.signal);

@@ -64,9 +64,10 @@ export async function runDemo(options: DemoOptions, settings: DemoSettings = {})
     env,
     source: "switchyard.config.ts",
   });
+  let audit: AlertAudit | undefined;
   try {
     const since = Date.now();
-    const audit = await AlertAudit.start(
+    audit = await AlertAudit.start(
       new Stream<ScoredTransaction>(await resolver.open("stream", "alerts"), {
         name: "alerts",
         codec: json(),
@@ -116,6 +117,8 @@ export async function runDemo(options: DemoOptions, settings: DemoSettings = {})
       },
     };
   } finally {
+    // Once finished this is a no-op; after a failure it stops the reader before its stream closes.
+    await audit?.close();
     await resolver.close();
   }
 }

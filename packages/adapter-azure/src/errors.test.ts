@@ -53,4 +53,13 @@ describe("Azure error classification", () => {
     expect(err).toMatchObject({ code: "NotFound", cause });
     expect(err.message).toMatch(/^eventhubs:\/\/ns\/tx does not exist — create it first/);
   });
+
+  it("names the endpoint it tried when a resource cannot be reached", () => {
+    const cause = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const err = startupError(cause, "cosmos://acct/db/c", "http://127.0.0.1:1/");
+    expect(err).toMatchObject({ code: "Unavailable", cause });
+    expect(err.message).toBe(
+      "cosmos://acct/db/c cannot be reached at http://127.0.0.1:1/ — check the endpoint and the network",
+    );
+  });
 });

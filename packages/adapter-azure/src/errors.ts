@@ -103,21 +103,32 @@ export function azureErrorCode(err: unknown): ErrorCode {
   }
 }
 
-const STARTUP_HINTS: Partial<Record<ErrorCode, string>> = {
-  NotFound: "does not exist — create it first (or, for Cosmos DB, add ?create=true)",
-  Unauthenticated: "refused the credentials — check the connection string, key or Entra ID login",
-  PermissionDenied: "refused access — grant the identity a data-plane role on it",
-  Unavailable: "cannot be reached — check the endpoint and the network",
-  DeadlineExceeded: "did not answer in time — check the endpoint and the network",
+/** What a resource that failed to open is told, by code; `at` names the endpoint tried, when known. */
+const STARTUP_HINTS: Partial<Record<ErrorCode, (at: string) => string>> = {
+  NotFound: () => "does not exist — create it first (or, for Cosmos DB, add ?create=true)",
+  Unauthenticated: () => "refused the credentials — check the connection string, key or Entra ID login",
+  PermissionDenied: () => "refused access — grant the identity a data-plane role on it",
+  Unavailable: (at) => `cannot be reached${at} — check the endpoint and the network`,
+  DeadlineExceeded: (at) => `did not answer in time${at} — check the endpoint and the network`,
 };
 
 /**
- * The error a resource fails to open with: classified, naming the resource and
- * the fix, the SDK error kept as `cause`. Never includes a key or connection string.
+ * The error a resource fails to open with: classified, naming the resource,
+ * the endpoint it tried (a host or URL, never a key) and the fix, the SDK
+ * error kept as `cause`. Never includes a key or connection string.
  */
-export function startupError(err: unknown, where: string): SwitchyardError {
+export function startupError(err: unknown, where: string, endpoint?: string): SwitchyardError {
   if (err instanceof SwitchyardError) return err;
   const code = azureErrorCode(err);
-  const hint = STARTUP_HINTS[code] ?? `failed to open (${code})`;
-  return new SwitchyardError(code, `${where} ${hint}`, { cause: err });
+  const hint = STARTUP_HINTS[code]?.(endpoint === undefined ? "" : ` at ${endpoint}`);
+  return new SwitchyardError(code, `${where} ${hint ?? `failed to open (${code})`}`, { cause: err });
+}
+
+/** The error an open that ran out of its `ms` fails with: DeadlineExceeded, naming the resource and the endpoint. */
+export function startupTimeout(where: string, endpoint: string, ms: number, cause: unknown): SwitchyardError {
+  return new SwitchyardError(
+    "DeadlineExceeded",
+    `${where} did not answer within ${ms} ms at ${endpoint} — check the endpoint and the network`,
+    { cause },
+  );
 }

@@ -29,7 +29,11 @@ export async function openCosmosContainer(
     return { client: used, ownsClient: client === undefined, container };
   } catch (err) {
     if (client === undefined) used.dispose();
-    throw startupError(err, `cosmos://${options.account}/${options.database}/${options.container}`);
+    throw startupError(
+      err,
+      `cosmos://${options.account}/${options.database}/${options.container}`,
+      options.endpoint,
+    );
   }
 }
 

@@ -10,11 +10,17 @@ import { DefaultAzureCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/identity";
 import { ContainerClient } from "@azure/storage-blob";
 import { SwitchyardError } from "@switchyard/core/driver";
+import { startupError, startupTimeout } from "../errors.js";
 import type { EventHubsStreamOptions } from "./options.js";
 
 /** The endpoint host of a connection string, for messages (never the key). */
 export function endpointOf(connectionString: string): string {
   return /Endpoint=[a-z]+:\/\/([^;/]+)/i.exec(connectionString)?.[1] ?? "(no Endpoint)";
+}
+
+/** The host a stream's clients connect to, for messages: the connection string's endpoint, else the namespace. */
+export function hostOf(options: EventHubsStreamOptions): string {
+  return options.connectionString === undefined ? options.namespace : endpointOf(options.connectionString);
 }
 
 /** Whether a connection string names the development emulator (plain TCP, any host). */
@@ -99,24 +105,47 @@ export function consumerFor(
 }
 
 /**
- * The Blob container checkpoints and ownership go to, created when missing.
- * The blobs keep the Azure SDKs' layout, so EventProcessorClient applications
- * in any language read and write the same ones.
+ * The Blob container checkpoints and ownership go to, created when missing,
+ * within `signal`. The blobs keep the Azure SDKs' layout, so
+ * EventProcessorClient applications in any language read and write the same
+ * ones. Storage calls retry as the stream's Event Hubs calls do: the Blob
+ * SDK's own defaults (4 s doubling to 120 s, no per-try timeout) would keep a
+ * run waiting for minutes on a checkpoint store that does not answer.
  */
-export async function checkpointContainer(options: EventHubsStreamOptions): Promise<ContainerClient> {
+export async function checkpointContainer(
+  options: EventHubsStreamOptions,
+  signal: AbortSignal,
+): Promise<ContainerClient> {
   const { connectionString, accountUrl, container } = options.checkpoints;
+  const storage = {
+    retryOptions: {
+      maxTries: options.maxRetries + 1,
+      retryDelayInMs: options.retryDelayMs,
+      maxRetryDelayInMs: Math.max(options.retryDelayMs, 30_000),
+      tryTimeoutInMs: options.timeoutMs,
+    },
+  };
   let client: ContainerClient;
   if (connectionString !== undefined) {
-    client = new ContainerClient(connectionString, container);
+    client = new ContainerClient(connectionString, container, storage);
   } else if (accountUrl !== undefined) {
-    client = new ContainerClient(`${accountUrl.replace(/\/+$/, "")}/${container}`, credentialOf(options));
+    const url = `${accountUrl.replace(/\/+$/, "")}/${container}`;
+    client = new ContainerClient(url, credentialOf(options), storage);
   } else {
     throw new SwitchyardError(
       "FailedPrecondition",
       `eventhubs://${options.namespace}/${options.hub}: consumers need a checkpoint store — set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT (or ?checkpointAccount=) with an Entra ID credential`,
     );
   }
-  await client.createIfNotExists();
+  try {
+    await client.createIfNotExists({ abortSignal: signal });
+  } catch (err) {
+    // The container's URL without its query, which may hold a SAS token.
+    const where = `eventhubs://${options.namespace}/${options.hub}: its checkpoint store`;
+    const url = client.url.split("?")[0]!;
+    if (signal.aborted) throw startupTimeout(where, url, options.timeoutMs, err);
+    throw startupError(err, where, url);
+  }
   return client;
 }
 

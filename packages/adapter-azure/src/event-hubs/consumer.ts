@@ -13,8 +13,9 @@ import type {
   IncomingRecord,
   Position,
 } from "@switchyard/core/driver";
-import { azureErrorCode, startupError } from "../errors.js";
-import { blobStore, checkpointContainer, consumerFor } from "./clients.js";
+import { SwitchyardError } from "@switchyard/core/driver";
+import { azureErrorCode, startupError, startupTimeout } from "../errors.js";
+import { blobStore, checkpointContainer, consumerFor, hostOf } from "./clients.js";
 import type { EventHubsStreamOptions } from "./options.js";
 import { RecordBuffer } from "./record-buffer.js";
 import { eventPositionFor } from "./start.js";
@@ -56,19 +57,21 @@ export class EventHubsConsumer implements ConsumerDriver {
   static async open(options: EventHubsStreamOptions, group: ConsumerOptions): Promise<EventHubsConsumer> {
     const consumerGroup = options.consumerGroup ?? group.group;
     const resolved = { ...options, consumerGroup };
-    const store = blobStore(await checkpointContainer(resolved));
+    // One deadline for the checkpoint store and the hub, so a subscribe that cannot start ends in `timeoutMs`.
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const store = blobStore(await checkpointContainer(resolved, deadline));
     const client = consumerFor(resolved, store, group.consumerName);
     try {
-      const partitionIds = await client.getPartitionIds({
-        abortSignal: AbortSignal.timeout(options.timeoutMs),
-      });
+      const partitionIds = await client.getPartitionIds({ abortSignal: deadline });
       const consumer = new EventHubsConsumer(resolved, consumerGroup, client, store);
       consumer.start(eventPositionFor(group.start, partitionIds));
       await consumer.firstClaim;
       return consumer;
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`);
+      const where = `eventhubs://${options.namespace}/${options.hub}`;
+      if (deadline.aborted) throw startupTimeout(where, hostOf(options), options.timeoutMs, err);
+      throw startupError(err, where, hostOf(options));
     }
   }
 
@@ -134,7 +137,19 @@ export class EventHubsConsumer implements ConsumerDriver {
     }
   }
 
+  /**
+   * Waits for records as the driver contract says. Once closed (also by its
+   * stream's `close`, under a subscription still reading) it throws, as the
+   * embedded consumer does: an empty answer at once would have the reader
+   * ask again in a loop of promises that never yields to timers or I/O.
+   */
   async receive(max: number, signal: AbortSignal): Promise<IncomingRecord[]> {
+    if (this.closed) {
+      throw new SwitchyardError(
+        "FailedPrecondition",
+        `eventhubs://${this.options.namespace}/${this.options.hub}: consumer of group "${this.consumerGroup}" is closed`,
+      );
+    }
     return this.buffer.take(max, signal);
   }
 

@@ -12,7 +12,7 @@ import type {
 } from "@switchyard/core/driver";
 import { OpenConsumers, SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode, startupError } from "../errors.js";
-import { producerFor } from "./clients.js";
+import { hostOf, producerFor } from "./clients.js";
 import { EventHubsConsumer } from "./consumer.js";
 import type { EventHubsStreamOptions } from "./options.js";
 import { recordBytes, toEvent } from "./transform.js";
@@ -56,7 +56,7 @@ export class EventHubsStream implements StreamDriver {
       return new EventHubsStream(options, producer, setup.client === undefined, batch.maxSizeInBytes);
     } catch (err) {
       if (setup.client === undefined) await producer.close().catch(() => undefined);
-      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`);
+      throw startupError(err, `eventhubs://${options.namespace}/${options.hub}`, hostOf(options));
     }
   }
 
