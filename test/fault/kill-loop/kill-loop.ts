@@ -1,6 +1,7 @@
 /**
  * A kill loop on one back end: `switchyard run` is started and, once it has
- * written its first record, killed with SIGKILL at a random moment, `cycles` times, then started once more and let
+ * written its first record, killed with SIGKILL at a random moment (a random time, or a random
+ * share of the ids left if that comes first), `cycles` times, then started once more and let
  * finish, while the test reads the output as it is written and counts lost
  * ids, duplicates per kill and per-key order breaks.
  */
@@ -107,12 +108,22 @@ export async function killLoop(options: KillLoopOptions): Promise<KillLoopResult
         return now.unique + now.duplicates > before.unique + before.duplicates;
       };
       const startedAt = Date.now();
-      await until(written, options.startTimeoutMs, instance);
+      await until(written, options.startTimeoutMs, instance, () => {
+        const now = tally.snapshot();
+        return `${now.unique} of ${options.records} ids out before it started, ${now.duplicates} duplicates`;
+      });
       firstWriteMs.push(Date.now() - startedAt);
+      // Killed after a random time or a random share of the ids left, whichever comes first: by time
+      // alone, a fast machine worked off every record in a few lives and the next restart had nothing to write.
       const work = Math.round(options.maxWorkMs * Math.random());
-      await new Promise((resolve) => setTimeout(resolve, work));
+      const share = (options.records - before.unique) / (options.cycles - cycle + 1);
+      const target = before.unique + Math.round(share * Math.random());
+      const workStart = Date.now();
+      while (Date.now() - workStart < work && tally.snapshot().unique < target) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await killInstance(instance);
-      workedMs.push(work);
+      workedMs.push(Date.now() - workStart);
       progress.push(tally.snapshot().unique - before.unique);
     }
     instance = start(`${run}-final`);
@@ -150,13 +161,20 @@ export async function killLoop(options: KillLoopOptions): Promise<KillLoopResult
 }
 
 /** Waits until `condition()` holds; throws after `timeoutMs` or when the instance exits. */
-async function until(condition: () => boolean, timeoutMs: number, instance: PipelineInstance): Promise<void> {
+async function until(
+  condition: () => boolean,
+  timeoutMs: number,
+  instance: PipelineInstance,
+  detail: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (!instance.running())
-      throw new Error(`${instance.name} exited before writing a record:\n${instance.output()}`);
+      throw new Error(`${instance.name} exited before writing a record (${detail()}):\n${instance.output()}`);
     if (Date.now() > deadline)
-      throw new Error(`${instance.name} wrote nothing within ${timeoutMs} ms:\n${instance.output()}`);
+      throw new Error(
+        `${instance.name} wrote nothing within ${timeoutMs} ms (${detail()}):\n${instance.output()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
