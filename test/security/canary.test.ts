@@ -57,8 +57,7 @@ function sample(text: string, name: string): number | undefined {
 // times out on a loaded machine while the broker's storage format holds the harness's event loop.
 /**
  * The log lines that repeat a failing step's own error message (its retry and
- * dead-letter warnings), and all the rest. Core prints those messages as the
- * step threw them, secrets and all: see the `it.fails` case below.
+ * dead-letter warnings), and all the rest: each is checked in a case of its own.
  */
 function splitEchoes(text: string): [string, string] {
   const echo = /(canary: map#1: |canary: dead letter: map#1: )/;
@@ -179,10 +178,9 @@ describeService("kafka", "secrets in real runs on Kafka and Redis over TLS", () 
     240_000,
   );
 
-  // Fails today, and will fail loudly (as an unexpected pass) once fixed: core's warnings about a
-  // failing step quote the step's error message unmasked, while its dead-letter header is masked
-  // (docs/decisions/2221-secrets-in-output.md). Reads what the run above printed.
-  it.fails("the warnings that repeat a failing step's error mask the secrets it quotes", () => {
+  // Core's warnings about a failing step quote the step's error message with its secrets masked, as
+  // its dead-letter header does (docs/decisions/2221-secrets-in-output.md). Reads what the run above printed.
+  it("the warnings that repeat a failing step's error mask the secrets it quotes", () => {
     const [echoes] = splitEchoes(captured.join("\n"));
     expect(echoes).not.toBe("");
     expect(leaks(echoes)).toEqual([]);

@@ -68,7 +68,7 @@ async function installVenv<P extends string>(
   if (existsSync(program ?? marker)) return undefined;
   // What is there is a half-made venv: start again from nothing.
   rmSync(venv, { recursive: true, force: true });
-  const created = await runCommand("python3", ["-m", "venv", venv], { timeoutMs: 120_000 });
+  const created = await runCommand("python3", ["-m", "venv", venv], { timeoutMs: 600_000 });
   if (created.code !== 0) {
     return {
       reason: `python3 -m venv failed (install python3 and python3-venv): ${created.output.slice(-300)}`,

@@ -61,8 +61,11 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** Messages are cut to this many characters before scrubbing, long enough that a cut secret falls past the header's bound. */
 const SCRUBBED_CHARS = 4 * MAX_ERROR_MESSAGE_BYTES;
 
-/** The message with every URL redacted and the values of secret-named pairs (`AccountKey=…`, `password=…`) masked. */
-function withoutSecrets(message: string): string {
+/**
+ * The message with every URL redacted and the values of secret-named pairs
+ * (`AccountKey=…`, `password=…`) masked; cut to a few times the header bound first.
+ */
+export function withoutSecrets(message: string): string {
   return message.slice(0, SCRUBBED_CHARS).replace(SECRET_CARRIER, (found) =>
     // A lone pair reads as a one-parameter query, which redactUrl masks by the parameter's name.
     SCHEME.test(found) ? redactUrl(found) : redactUrl(`?${found}`).slice(1),

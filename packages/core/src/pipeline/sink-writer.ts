@@ -6,7 +6,7 @@ import { guardAbort } from "../resources/signals.js";
 import { backoffDelay, sleep } from "../retry.js";
 import type { RetryPolicy } from "../retry.js";
 import type { Item } from "./batch.js";
-import { deadLetterRecord } from "./dead-letter.js";
+import { deadLetterRecord, withoutSecrets } from "./dead-letter.js";
 import type { StatsCollector } from "./stats.js";
 import type { SinkWrite } from "./steps.js";
 import type { Telemetry } from "./telemetry.js";
@@ -123,7 +123,15 @@ export class SinkWriter {
   }
 }
 
-/** An error as a warning shows it: `Code: message`. */
+/** Longest error text a warning quotes. */
+const MAX_WARNING_ERROR_CHARS = 1000;
+
+/** An error as a warning shows it: `Code: message`, secrets masked, at most 1,000 characters. */
 export function errorText(err: unknown): string {
-  return err instanceof SwitchyardError ? `${err.code}: ${err.message}` : String(err);
+  const text = err instanceof SwitchyardError ? `${err.code}: ${err.message}` : String(err);
+  // Warnings quote errors a step threw, which may carry a connection string or a password.
+  const masked = withoutSecrets(text);
+  return masked.length > MAX_WARNING_ERROR_CHARS
+    ? `${masked.slice(0, MAX_WARNING_ERROR_CHARS)}… (${text.length} characters)`
+    : masked;
 }

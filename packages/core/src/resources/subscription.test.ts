@@ -160,3 +160,32 @@ describe("Subscription commits", () => {
     await subscription.close();
   });
 });
+
+describe("Subscription.receive when the driver answers [] at once", () => {
+  it("lets timers run, so a deadline still ends the wait", async () => {
+    const inner = memoryStream(`empty-${Math.random()}`, { partitions: 1 });
+    // A consumer closed under its reader answers [] at once, every time.
+    const stream: StreamDriver = {
+      capabilities: inner.capabilities,
+      send: (records, signal) => inner.send(records, signal),
+      openConsumer: async (options) => {
+        const consumer = await inner.openConsumer(options);
+        consumer.receive = () => Promise.resolve([]);
+        return consumer;
+      },
+      errorCode: (err) => inner.errorCode(err),
+      as: (type) => inner.as(type),
+      close: () => inner.close(),
+    };
+    const subscription = await new Stream<number>(stream, { name: "s", codec: json() }).subscribe({
+      group: "g",
+    });
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), 50);
+    const started = Date.now();
+    await expect(subscription.receive(stop.signal)).resolves.toBeUndefined();
+    clearTimeout(timer);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await subscription.close();
+  });
+});

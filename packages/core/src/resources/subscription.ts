@@ -116,6 +116,8 @@ export class Subscription<T> {
         continue;
       }
       failures = 0;
+      // A driver answering [] at once (one closed under a reader, say) must not spin: let timers and I/O run.
+      if (records.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       if (records.length > 0) {
         let bytes = 0;
         for (const r of records) bytes += sizeOf(r);
