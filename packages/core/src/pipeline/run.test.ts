@@ -288,3 +288,48 @@ describe("run", () => {
     expect(shown.length, "rate-limited").toBeLessThan(3);
   });
 });
+
+describe("run stopped while its source subscribes", () => {
+  afterEach(() => resetMemoryStreams());
+
+  it("ends at once with an empty summary, and closes the subscription once it is made", async () => {
+    // A consumer group join that takes long (a broker waiting out a rebalance).
+    let joined: () => void = () => undefined;
+    let closedAfterJoin = false;
+    const inner = memoryStream("tx-slow-join", { partitions: 1 });
+    const slow: StreamDriver = {
+      capabilities: inner.capabilities,
+      send: (records, signal) => inner.send(records, signal),
+      openConsumer: async (options) => {
+        await new Promise<void>((resolve) => (joined = resolve));
+        const consumer = await inner.openConsumer(options);
+        const close = consumer.close.bind(consumer);
+        consumer.close = async () => {
+          closedAfterJoin = true;
+          await close();
+        };
+        return consumer;
+      },
+      errorCode: (err) => inner.errorCode(err),
+      as: (type) => inner.as(type),
+      close: () => inner.close(),
+    };
+    const drivers = {
+      stream: { tx: slow, alerts: memoryStream("alerts"), "dead-letters": memoryStream("dlq") },
+      model: { model: amountModel() },
+      timeseries: { scores: pointsSink() },
+    };
+    const r = run(fraud, { resolver: source(drivers) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    const summary = await Promise.race([
+      r.stop(),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000)),
+    ]);
+    expect(summary?.processed, "the stop ended the run").toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    joined();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closedAfterJoin).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { SwitchyardError } from "../errors.js";
 import type { ResourceKind } from "../driver/index.js";
 import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
 import type { Subscription } from "../resources/subscription.js";
+import { raceAbort } from "../resources/signals.js";
 import { retryPolicy } from "../retry.js";
 import type { Pipeline, PipelineOptions } from "./builder.js";
 import { DeadLetterWatch } from "./dead-letter-watch.js";
@@ -138,7 +139,7 @@ async function execute(
   }
 
   const telemetry = await Telemetry.load(pipeline.name);
-  const subscription: Subscription<unknown> = await stream.subscribe({
+  const subscribing = stream.subscribe({
     group: source.options.group ?? pipeline.name,
     start: source.options.start ?? "earliest",
     maxBatch: tuning.batchSize,
@@ -149,6 +150,16 @@ async function execute(
     onReceiveRetry: (error, attempt) =>
       warn(`from:${source.stream}: ${error.code}: ${error.message} — retrying (attempt ${attempt + 1})`),
   });
+  let subscription: Subscription<unknown>;
+  try {
+    // Joining a group can wait on the broker for long; a stop meanwhile ends the run, as nothing was received.
+    subscription = await raceAbort(subscribing, stop.signal, `subscribing to "${source.stream}"`);
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+    void subscribing.then((s) => s.close()).catch(() => undefined);
+    telemetry.metrics?.close();
+    return summaryOf(pipeline.name, stats.snapshot());
+  }
   started();
   const partitionLag = new PartitionLag();
   let failure: unknown;
@@ -266,9 +277,14 @@ async function execute(
       : new SwitchyardError("Internal", "pipeline failed", { cause: failure });
   const snapshot = stats.snapshot();
   if (options.stats === "auto") process.stderr.write(`${formatStats(pipeline.name, snapshot)}\n`);
+  return summaryOf(pipeline.name, snapshot);
+}
+
+/** The run's summary from its last figures. */
+function summaryOf(name: string, snapshot: Stats): RunSummary {
   return {
     ...snapshot,
-    pipeline: pipeline.name,
+    pipeline: name,
     eventsPerSec: snapshot.uptimeMs > 0 ? (snapshot.processed * 1000) / snapshot.uptimeMs : 0,
     busyEventsPerSec: snapshot.busyMs > 0 ? (snapshot.processed * 1000) / snapshot.busyMs : 0,
   };
