@@ -216,7 +216,7 @@ async function execute(
     const { warning, error } = watch.sample(stats.processed, stats.deadLetters);
     if (warning !== undefined) warn(warning);
     if (error !== undefined) fail(error);
-    const stalled = stall.sample(stats.processed + stats.deadLetters, subscription.inFlight);
+    const stalled = stall.sample(stats.processed + stats.deadLetters, subscription.inFlight, stats.lag);
     if (stalled !== undefined) warn(stalled);
   }, 1000);
   watching.unref();
