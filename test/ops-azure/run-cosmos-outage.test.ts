@@ -15,7 +15,7 @@ import { makeRunDir } from "../harness/paths.js";
 import { freePort } from "../harness/ports.js";
 import type { ServiceProcess } from "../harness/processes.js";
 import { describeService } from "../harness/suite.js";
-import { launchCosmos } from "./cosmos-server.js";
+import { launchCosmos } from "../services/cosmos.js";
 
 const KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 

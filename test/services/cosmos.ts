@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { REPO_ROOT, makeRunDir } from "../harness/paths.js";
 import { freePort, probeTcp, waitUntil } from "../harness/ports.js";
 import { spawnService } from "../harness/processes.js";
+import type { ServiceProcess } from "../harness/processes.js";
 import type { RunningService, ServiceDefinition, Unavailable } from "../harness/service.js";
 
 /** The variable tests read: `AccountEndpoint=http://127.0.0.1:<port>/;AccountKey=…`. */
@@ -24,21 +25,16 @@ async function install(): Promise<Unavailable | undefined> {
     : { reason: "@vercel/cosmosdb-server is not installed: run npm install at the repository root" };
 }
 
-async function startLocal(): Promise<RunningService> {
-  const dir = makeRunDir("cosmos");
-  const port = await freePort();
+/**
+ * Starts cosmosdb-server on `port` (plain HTTP) with its log in `dir`, and waits
+ * until it listens: the shared service, and tests that kill a server of their own.
+ */
+export async function launchCosmos(port: number, dir: string): Promise<ServiceProcess> {
   const server = spawnService(
     process.execPath,
     [BIN, "--port", String(port), "--host", "127.0.0.1", "--no-ssl"],
-    {
-      logFile: join(dir, "cosmos.log"),
-      cwd: dir,
-    },
+    { logFile: join(dir, "cosmos.log"), cwd: dir },
   );
-  const stop = async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
   try {
     await waitUntil(() => probeTcp(port), {
       what: `cosmosdb-server on port ${port}`,
@@ -46,12 +42,28 @@ async function startLocal(): Promise<RunningService> {
       failFast: () => (server.running() ? undefined : `exited early:\n${server.logTail()}`),
     });
   } catch (err) {
-    await stop();
+    await server.stop();
+    throw err;
+  }
+  return server;
+}
+
+async function startLocal(): Promise<RunningService> {
+  const dir = makeRunDir("cosmos");
+  const port = await freePort();
+  let server: ServiceProcess;
+  try {
+    server = await launchCosmos(port, dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   return {
     env: { [COSMOS_CONNECTION_ENV]: `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${KEY};` },
-    stop,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
