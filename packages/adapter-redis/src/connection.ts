@@ -1,9 +1,14 @@
 import { isIP } from "node:net";
-import { SwitchyardError } from "@switchyard/core/driver";
+import {
+  SwitchyardError,
+  TLS_FILE_PARAMS,
+  probeTlsHandshake,
+  tlsConnectionOptions,
+  tlsProblem,
+} from "@switchyard/core/driver";
 import { Command, Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
-import { TLS_FILE_PARAMS, tlsConnectionOptions, tlsFiles, tlsProblem } from "./tls.js";
-import { checkHandshake } from "./tls-check.js";
+import { SERVER, tlsFiles } from "./tls.js";
 
 /** Query parameters every Redis URL accepts. */
 export const CONNECTION_PARAMS = ["tls", ...TLS_FILE_PARAMS, "db", "connectTimeoutMs"] as const;
@@ -39,7 +44,10 @@ export function connectionOptions(url: URL, db: number, baseDir = process.cwd())
   if (url.password !== "") options.password = decodeURIComponent(url.password);
   // SNI takes host names only; Node warns about an IP address given as one.
   if (secure)
-    options.tls = { ...tlsConnectionOptions(files), ...(isIP(host) === 0 ? { servername: host } : {}) };
+    options.tls = {
+      ...tlsConnectionOptions(files, "redis"),
+      ...(isIP(host) === 0 ? { servername: host } : {}),
+    };
   return options;
 }
 
@@ -75,7 +83,7 @@ export function clientFor(options: RedisOptions, injected: unknown, resource: st
 
 /**
  * The startup check's TLS part, for a client the driver built with TLS on: a
- * handshake of its own (see tls-check.ts). A certificate problem rejects
+ * handshake of its own (probeTlsHandshake in @switchyard/core/driver). A certificate problem rejects
  * Unauthenticated, a port that does not answer TLS Unavailable, each saying
  * which URL parameter fixes it; anything else is left to the check's command.
  */
@@ -84,10 +92,12 @@ export async function checkTls(handle: ClientHandle, url: URL, baseDir?: string)
   if (options?.tls === undefined) return;
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 6379;
-  const outcome = await checkHandshake(
+  // Any reply to PING, even -NOAUTH, means the server took the certificate.
+  const outcome = await probeTlsHandshake(
     host,
     port,
     options.tls,
+    "PING\r\n",
     Math.min(options.connectTimeout ?? 5000, 5000),
   );
   const where = `${url.protocol}//${url.host}`;
@@ -97,9 +107,13 @@ export async function checkTls(handle: ClientHandle, url: URL, baseDir?: string)
     case "unreachable":
       return;
     case "refused":
-      throw new SwitchyardError("Unauthenticated", `${where}: ${tlsProblem(outcome.error, files)}`, {
-        cause: outcome.error,
-      });
+      throw new SwitchyardError(
+        "Unauthenticated",
+        `${where}: ${tlsProblem(outcome.error, files, SERVER) ?? String(outcome.error)}`,
+        {
+          cause: outcome.error,
+        },
+      );
     case "closed-after-handshake":
       throw new SwitchyardError(
         "Unauthenticated",

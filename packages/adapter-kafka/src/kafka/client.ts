@@ -3,10 +3,10 @@
  * checks (reachability, topic existence, topic creation) every client shares.
  */
 import { Admin, type BaseOptions, type Consumer } from "@platformatic/kafka";
-import { SwitchyardError } from "@switchyard/core/driver";
+import { SwitchyardError, tlsConnectionOptions, tlsProblem } from "@switchyard/core/driver";
 import { isCoordinatorNotReady, kafkaErrorCode } from "./errors.js";
 import type { KafkaStreamOptions } from "./options.js";
-import { tlsConnectionOptions, tlsProblem } from "./tls.js";
+import { BROKER } from "./tls.js";
 import { diagnoseTls } from "./tls-check.js";
 
 /**
@@ -24,7 +24,7 @@ export function baseOptions(options: KafkaStreamOptions, clientId = options.clie
     retries: 2,
     retryDelay: 250,
   };
-  if (options.tls) base.tls = tlsConnectionOptions(options);
+  if (options.tls) base.tls = tlsConnectionOptions(options, "kafka");
   if (options.sasl !== undefined) base.sasl = { ...options.sasl };
   return base;
 }
@@ -134,7 +134,7 @@ export function startupError(err: unknown, options: KafkaStreamOptions): Switchy
   const code = kafkaErrorCode(err);
   const detail = err instanceof Error ? err.message : String(err);
   const where = `kafka ${options.brokers.join(",")} topic "${options.topic}"`;
-  const tls = tlsProblem(err, options.tls, options);
+  const tls = tlsProblem(err, options, BROKER);
   if (tls !== undefined) return new SwitchyardError("Unauthenticated", `${where}: ${tls}`, { cause: err });
   let message = `${where}: ${detail}`;
   if (code === "Unavailable" || code === "DeadlineExceeded") {

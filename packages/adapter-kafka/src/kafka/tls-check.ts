@@ -5,55 +5,17 @@
  * under TLS 1.3 a broker that refuses the client certificate closes the
  * connection after the handshake, with no alert saying why.
  */
-import { connect } from "node:tls";
-import { SwitchyardError } from "@switchyard/core/driver";
+import {
+  SwitchyardError,
+  probeTlsHandshake,
+  tlsConnectionOptions,
+  tlsProblem,
+} from "@switchyard/core/driver";
 import type { KafkaStreamOptions } from "./options.js";
-import { isTlsError, tlsConnectionOptions, tlsProblem } from "./tls.js";
-
-/** What the handshake showed. */
-type Outcome =
-  | { kind: "ok" }
-  | { kind: "refused"; error: unknown }
-  | { kind: "closed-after-handshake" }
-  | { kind: "no-handshake" }
-  | { kind: "unreachable" };
+import { BROKER } from "./tls.js";
 
 /** An ApiVersions v0 request (correlation id 1, no client id): any broker answers it, before authentication too. */
 const API_VERSIONS = Buffer.from([0, 0, 0, 10, 0, 18, 0, 0, 0, 0, 0, 1, 0xff, 0xff]);
-
-function handshake(
-  host: string,
-  port: number,
-  options: KafkaStreamOptions,
-  timeoutMs: number,
-): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let handshaken = false;
-    const socket = connect({ ...tlsConnectionOptions(options), host, port });
-    const ended = (): Outcome =>
-      handshaken
-        ? { kind: "closed-after-handshake" }
-        : connected
-          ? { kind: "no-handshake" }
-          : { kind: "unreachable" };
-    const done = (outcome: Outcome) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done(handshaken ? { kind: "ok" } : ended()), timeoutMs);
-    socket.once("connect", () => (connected = true));
-    socket.once("secureConnect", () => {
-      handshaken = true;
-      socket.write(API_VERSIONS);
-    });
-    // Any answer means the broker took the connection, certificate and all.
-    socket.once("data", () => done({ kind: "ok" }));
-    socket.once("error", (error) => done(isTlsError(error) ? { kind: "refused", error } : ended()));
-    socket.once("close", () => done(ended()));
-  });
-}
 
 /**
  * Why a TLS stream's brokers cannot be reached, when it is TLS: a
@@ -66,7 +28,13 @@ export async function diagnoseTls(options: KafkaStreamOptions): Promise<Switchya
   const broker = options.brokers[0]!;
   const colon = broker.lastIndexOf(":");
   const [host, port] = [broker.slice(0, colon), Number(broker.slice(colon + 1))];
-  const outcome = await handshake(host, port, options, Math.min(options.connectTimeoutMs, 5000));
+  const outcome = await probeTlsHandshake(
+    host,
+    port,
+    tlsConnectionOptions(options, "kafka"),
+    API_VERSIONS,
+    Math.min(options.connectTimeoutMs, 5000),
+  );
   const where = `kafka ${broker}`;
   switch (outcome.kind) {
     case "ok":
@@ -75,7 +43,7 @@ export async function diagnoseTls(options: KafkaStreamOptions): Promise<Switchya
     case "refused":
       return new SwitchyardError(
         "Unauthenticated",
-        `${where}: ${tlsProblem(outcome.error, true, options) ?? String(outcome.error)}`,
+        `${where}: ${tlsProblem(outcome.error, options, BROKER) ?? String(outcome.error)}`,
         {
           cause: outcome.error,
         },

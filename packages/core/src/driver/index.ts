@@ -36,3 +36,9 @@ export { OPEN_INFERENCE_PROTO, openInferenceMethods } from "../http-models/open-
 export type { OpenInferenceMethod, OpenInferenceRpc } from "../http-models/open-inference-proto.js";
 export { OpenConsumers } from "../resources/open-consumers.js";
 export { raceAbort } from "../resources/signals.js";
+export { TLS_FILE_PARAMS, tlsConnectionOptions } from "../tls/pem-files.js";
+export type { TlsFileParam, TlsFiles } from "../tls/pem-files.js";
+export { isTlsError, tlsProblem } from "../tls/tls-problems.js";
+export type { TlsPeer } from "../tls/tls-problems.js";
+export { probeTlsHandshake } from "../tls/handshake-probe.js";
+export type { HandshakeOutcome } from "../tls/handshake-probe.js";

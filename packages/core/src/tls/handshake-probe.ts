@@ -1,32 +1,37 @@
 /**
- * The startup check's TLS handshake: one connection of its own, so that a
- * certificate problem is told apart from an outage. The client library only
- * reports that a connection failed (and ioredis retries it), and under TLS 1.3
- * a server that refuses the client certificate often just closes the
+ * A TLS handshake of an adapter's own, made when its client library cannot
+ * connect, so that a certificate problem is told apart from an outage. Client
+ * libraries often report only that a connection closed (and retry it), and
+ * under TLS 1.3 a server that refuses the client certificate closes the
  * connection after the handshake, with no alert saying why.
  */
 import { connect } from "node:tls";
 import type { ConnectionOptions } from "node:tls";
-import { isTlsError } from "./tls.js";
+import { isTlsError } from "./tls-problems.js";
 
-/** What the handshake showed: nothing wrong, a TLS error, a close right after it, or no TLS answer. */
+/** What a handshake showed. */
 export type HandshakeOutcome =
+  /** The server answered after the handshake: it took the certificate. */
   | { kind: "ok" }
+  /** The handshake or certificate check failed with a TLS error. */
   | { kind: "refused"; error: unknown }
+  /** The server closed the connection right after the handshake (a refused client certificate, under TLS 1.3). */
   | { kind: "closed-after-handshake" }
+  /** TCP connected and no handshake came within `ms`: not a TLS port. */
   | { kind: "no-handshake"; ms: number }
+  /** Nothing took the connection: an outage, for the ordinary path to report. */
   | { kind: "unreachable" };
 
 /**
- * Connects to `host:port` with `options`, sends PING once the handshake is
- * done and waits for any answer. Never rejects. A connection closed or timed
- * out after TCP connected but before the handshake is `no-handshake` (not a TLS
- * port); one that never connected is `unreachable`, for the ordinary path to report.
+ * Connects to `host:port` with `options`, sends `hello` (a request any server
+ * of the kind answers, before authentication too) once the handshake is done,
+ * and waits up to `timeoutMs` for any answer. Never rejects.
  */
-export function checkHandshake(
+export function probeTlsHandshake(
   host: string,
   port: number,
   options: ConnectionOptions,
+  hello: string | Uint8Array,
   timeoutMs: number,
 ): Promise<HandshakeOutcome> {
   return new Promise((resolve) => {
@@ -48,9 +53,9 @@ export function checkHandshake(
     socket.once("connect", () => (connected = true));
     socket.once("secureConnect", () => {
       handshaken = true;
-      socket.write("PING\r\n");
+      socket.write(hello);
     });
-    // Any reply, even -NOAUTH, means the server took the certificate.
+    // Any answer means the server took the connection, certificate and all.
     socket.once("data", () => done({ kind: "ok" }));
     socket.once("error", (error) => done(isTlsError(error) ? { kind: "refused", error } : ended()));
     socket.once("close", () => done(ended()));
