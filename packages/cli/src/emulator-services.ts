@@ -17,6 +17,8 @@ export interface EmulatorService {
   defaultPort: number;
   /** The variables a config reads to reach it, e.g. `KAFKA_BROKERS=127.0.0.1:9092`. */
   env(port: number): Record<string, string>;
+  /** Every port it binds when told to listen on `port` (Kafka's controller takes the next one). */
+  ports(port: number): number[];
   /** Why it cannot start on this machine and what to install, or undefined when it can. */
   missing(cacheDir: string): string | undefined;
   /** Starts it in the background, detached from this process; resolves with the process id. */
@@ -49,6 +51,7 @@ const kafka: EmulatorService = {
   name: "kafka",
   defaultPort: 9092,
   env: (port) => ({ KAFKA_BROKERS: `127.0.0.1:${port}` }),
+  ports: (port) => [port, port + 1],
   missing(cacheDir) {
     if (!onPath("java", ["-version"]))
       return "java is not on PATH: install a JDK 17+ (apt-get install default-jdk, brew install openjdk)";
@@ -113,6 +116,7 @@ const redis: EmulatorService = {
   name: "redis",
   defaultPort: 6379,
   env: (port) => ({ REDIS_HOST: `127.0.0.1:${port}` }),
+  ports: (port) => [port],
   missing: () =>
     onPath("redis-server", ["--version"])
       ? undefined

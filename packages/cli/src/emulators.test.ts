@@ -45,6 +45,22 @@ afterAll(async () => {
   await rm(app, { recursive: true, force: true });
 });
 
+/** A port nothing listens on now, with the port after it free too (Kafka's controller takes that one). */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const next = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      next.once("error", () => resolve(false));
+      next.listen(port + 1, "127.0.0.1", () => next.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** Longest a CLI call of these cases may take: a hang then fails with what it printed. */
+const STEP_MS = 120_000;
+
 /** Reads `export NAME=value` lines into variables. */
 function exportsOf(stdout: string): Record<string, string> {
   return Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -100,17 +116,42 @@ describe("switchyard emulators, from an app directory", () => {
     },
   );
 
+  // Skipped without Java, which Kafka needs before any port is looked at.
+  it.skipIf(!hasJava)("says so when the port after Kafka's, its controller's, is taken", async () => {
+    const port = await freePortPair();
+    const blocker = createServer().listen(port + 1, "127.0.0.1");
+    try {
+      const result = await runCli(
+        ["emulators", "up", "kafka", "--kafka-port", String(port)],
+        app,
+        {},
+        undefined,
+        STEP_MS,
+      );
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`port ${port + 1} (its controller's, the port after ${port}) is taken`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   // Skipped without Java; Kafka's jars come from Maven Central on the first start.
   it.skipIf(!hasJava)("starts Kafka with KAFKA_BROKERS, and a produce and tail go through it", async () => {
-    const port = await freePort();
-    const started = await runCli(["emulators", "up", "kafka", "--kafka-port", String(port)], app);
+    const port = await freePortPair();
+    const started = await runCli(
+      ["emulators", "up", "kafka", "--kafka-port", String(port)],
+      app,
+      {},
+      undefined,
+      STEP_MS,
+    );
     expect(started.code, started.stderr).toBe(0);
     const env = exportsOf(started.stdout);
     expect(env).toEqual({ KAFKA_BROKERS: `127.0.0.1:${port}` });
-    const produced = await runCli(["produce", "events", "-", "-p", "kafka"], app, env, '{"n":1}\n');
+    const produced = await runCli(["produce", "events", "-", "-p", "kafka"], app, env, '{"n":1}\n', STEP_MS);
     expect(produced.code, produced.stderr).toBe(0);
-    const tailed = await runCli(["tail", "events", "-p", "kafka"], app, env);
-    expect(tailed.stdout).toBe('{"n":1}\n');
-    await runCli(["emulators", "down", "kafka"], app);
+    const tailed = await runCli(["tail", "events", "-p", "kafka"], app, env, undefined, STEP_MS);
+    expect(tailed.stdout, tailed.stderr).toBe('{"n":1}\n');
+    await runCli(["emulators", "down", "kafka"], app, {}, undefined, STEP_MS);
   });
 });

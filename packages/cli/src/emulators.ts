@@ -106,11 +106,7 @@ async function up(services: EmulatorService[], parsed: ParsedArgs, io: CommandIO
       continue;
     }
     const port = intOption(parsed, `${service.name}-port`, service.defaultPort);
-    const problem =
-      service.missing(cacheDir) ??
-      ((await listening(port))
-        ? `port ${port} is taken — is one running already? stop it, or pass --${service.name}-port`
-        : undefined);
+    const problem = service.missing(cacheDir) ?? (await takenPort(service, port));
     if (problem !== undefined) {
       io.stderr(`${service.name}: ${problem}\n`);
       failed = true;
@@ -133,6 +129,17 @@ async function up(services: EmulatorService[], parsed: ParsedArgs, io: CommandIO
   }
   printExports(state, io);
   return failed ? 1 : 0;
+}
+
+/** Why `service` cannot listen on `port` because it or a port it also binds is taken, or undefined. */
+async function takenPort(service: EmulatorService, port: number): Promise<string | undefined> {
+  for (const taken of service.ports(port)) {
+    if (!(await listening(taken))) continue;
+    const which =
+      taken === port ? `port ${port}` : `port ${taken} (its controller's, the port after ${port})`;
+    return `${which} is taken — is one running already? stop it, or pass --${service.name}-port`;
+  }
+  return undefined;
 }
 
 async function waitListening(

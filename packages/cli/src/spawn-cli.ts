@@ -50,14 +50,31 @@ export function startCli(
   return { child, output: () => ({ stdout, stderr }), exited };
 }
 
-/** Runs `switchyard` to completion; `stdin` is written to its standard input. */
-export function runCli(
+/**
+ * Runs `switchyard` to completion; `stdin` is written to its standard input.
+ * With `timeoutMs`, a process still running then is killed, and the result
+ * (code null) carries what it printed and a line saying so, for the failure message.
+ */
+export async function runCli(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
   stdin?: string,
+  timeoutMs?: number,
 ): Promise<CliResult> {
-  return startCli(args, cwd, env, stdin).exited;
+  const cli = startCli(args, cwd, env, stdin);
+  if (timeoutMs === undefined) return cli.exited;
+  const timer = setTimeout(() => cli.child.kill("SIGKILL"), timeoutMs);
+  try {
+    const result = await cli.exited;
+    if (result.code !== null) return result;
+    return {
+      ...result,
+      stderr: `${result.stderr}[switchyard ${args.join(" ")}: killed after ${timeoutMs} ms]\n`,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Resolves once `predicate` holds for the process's output; rejects if it exits first. */
