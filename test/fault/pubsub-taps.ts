@@ -1,17 +1,23 @@
 /**
  * What the relay pipeline has in hand, seen from outside it: the ids its
- * source handed over (`received`) and the ids its sink's writes to
- * `processed` were acknowledged for (`written`). The real drivers do all the
- * work; the taps only read the records going through. The Pub/Sub restart
+ * source handed over (`received`) and the ids whose messages to `processed`
+ * the emulator acknowledged (`written`). The real drivers and client do all
+ * the work; the taps only read the records going through. The Pub/Sub restart
  * test needs both to tell what the emulator lost from what the pipeline still
  * holds.
+ *
+ * `written` is per message, not per send: the client publishes each ordering
+ * key of a send in a request of its own, so when the emulator is killed some
+ * keys of a send may have been acknowledged (and lost with it) while the send
+ * as a whole was still waiting on the others.
  */
+import { Topic } from "@google-cloud/pubsub";
+import type { MessageOptions } from "@google-cloud/pubsub/build/src/topic.js";
 import type { ResourceSource } from "@switchyard/core";
 import type {
   ConsumerDriver,
   DriverByKind,
   IncomingRecord,
-  OutgoingRecord,
   ResourceKind,
   StreamDriver,
 } from "@switchyard/core/driver";
@@ -39,7 +45,7 @@ function withMethod<T extends object>(target: T, name: keyof T, wrap: (original:
 export class TappedSource implements ResourceSource {
   /** Ids the `items` consumers returned to the pipeline. */
   readonly received = new Set<number>();
-  /** Ids of records `processed` acknowledged. */
+  /** Ids of messages to `processed` the emulator acknowledged. */
   readonly written = new Set<number>();
 
   constructor(private readonly inner: ResourceSource) {}
@@ -49,7 +55,8 @@ export class TappedSource implements ResourceSource {
     if (kind !== "stream") return driver;
     const stream = driver as StreamDriver;
     if (name === "processed") {
-      return withMethod(stream, "send", (send: StreamDriver["send"]) => this.sent(send)) as DriverByKind[K];
+      this.tapPublishes(stream);
+      return driver;
     }
     if (name !== "items") return driver;
     const openConsumer =
@@ -69,12 +76,19 @@ export class TappedSource implements ResourceSource {
     return this.inner.describe?.(kind, name) ?? name;
   }
 
-  private sent(send: StreamDriver["send"]): StreamDriver["send"] {
-    return async (records: OutgoingRecord[], signal: AbortSignal) => {
-      const results = await send(records, signal);
-      for (const record of records) this.written.add(idOf(record));
-      return results;
-    };
+  /** Counts each message of the stream's topic as written once its own publish is acknowledged. */
+  private tapPublishes(stream: StreamDriver): void {
+    const topic = stream.as(Topic);
+    if (topic === undefined) throw new Error("the processed stream is not a Pub/Sub topic");
+    const publish = topic.publishMessage.bind(topic);
+    // The driver calls publishMessage on this Topic object; the tap shadows it on the object alone.
+    Object.defineProperty(topic, "publishMessage", {
+      value: async (message: MessageOptions) => {
+        const id = await publish(message);
+        this.written.add(idOf({ value: Buffer.from(message.data ?? "") }));
+        return id;
+      },
+    });
   }
 
   private receivedBy(receive: ConsumerDriver["receive"]): ConsumerDriver["receive"] {
