@@ -66,25 +66,39 @@ export interface FaultOutcome {
   doneDuring: number;
   /** Warnings the run gave while it lasted (and in the 3 s after, as timeouts fire late). */
   warnings: string[];
+  /** How much the caller's `count` grew while it lasted; 0 without one. */
+  countedDuring: number;
 }
 
-/** Applies each fault in turn to `proxy`, with `gapMs` of clean network between them. */
+/**
+ * Applies each fault in turn to `proxy`, with `gapMs` of clean network between
+ * them; `count` is a figure of the caller's to follow per fault (say, records
+ * scored by a fallback).
+ */
 export async function applyFaults(
   proxy: Proxy,
   relay: RelayRun,
   faults: readonly NetworkFault[],
   gapMs: number,
+  count: () => number = () => 0,
 ): Promise<FaultOutcome[]> {
   const outcomes: FaultOutcome[] = [];
   for (const fault of faults) {
     const warningsBefore = relay.warnings.length;
     const doneBefore = relay.processed;
+    const countedBefore = count();
     await proxy.add(...fault.toxics);
     await sleep(fault.holdMs);
     const doneDuring = relay.processed - doneBefore;
+    const countedDuring = count() - countedBefore;
     await proxy.clear();
     await sleep(Math.max(3000, gapMs));
-    outcomes.push({ name: fault.name, doneDuring, warnings: relay.warnings.slice(warningsBefore) });
+    outcomes.push({
+      name: fault.name,
+      doneDuring,
+      warnings: relay.warnings.slice(warningsBefore),
+      countedDuring,
+    });
   }
   return outcomes;
 }

@@ -58,7 +58,12 @@ export type {
   VersionedValue,
 } from "./resources/state-store-types.js";
 export { ModelEndpoint } from "./resources/model-endpoint.js";
-export type { CircuitState, ModelEndpointOptions, Predictions } from "./resources/model-endpoint.js";
+export type {
+  CircuitState,
+  FallbackChange,
+  ModelEndpointOptions,
+  Predictions,
+} from "./resources/model-endpoint.js";
 export type { CircuitBreakerOptions } from "./resources/circuit-breaker.js";
 export { TimeSeriesSink } from "./resources/time-series-sink.js";
 export type { TimeSeriesSinkOptions, WriteOptions } from "./resources/time-series-sink.js";

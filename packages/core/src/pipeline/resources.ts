@@ -2,11 +2,12 @@ import type { Codec } from "../codec/codec.js";
 import type { DriverByKind, ResourceKind } from "../driver/index.js";
 import { SwitchyardError } from "../errors.js";
 import { ModelEndpoint } from "../resources/model-endpoint.js";
-import type { ModelEndpointOptions } from "../resources/model-endpoint.js";
+import type { FallbackChange, ModelEndpointOptions } from "../resources/model-endpoint.js";
 import { StateStore } from "../resources/state-store.js";
 import { Stream } from "../resources/stream.js";
 import { TimeSeriesSink } from "../resources/time-series-sink.js";
 import type { PipelineContext } from "./context.js";
+import { errorText } from "./sink-writer.js";
 import { openAndProbe } from "./startup.js";
 import type { Wanted } from "./startup.js";
 
@@ -75,12 +76,21 @@ export class RunResources implements PipelineContext {
         case "state":
           this.states.set(name, new StateStore(driver as DriverByKind["state"], { name }));
           break;
-        case "model":
+        case "model": {
+          const options = modelOptions.get(name);
           this.models.set(
             name,
-            new ModelEndpoint(driver as DriverByKind["model"], { name, ...modelOptions.get(name) }),
+            new ModelEndpoint(driver as DriverByKind["model"], {
+              ...options,
+              name,
+              onFallbackChange: (change) => {
+                warn(fallbackWarning(name, change));
+                options?.onFallbackChange?.(change);
+              },
+            }),
           );
           break;
+        }
         case "timeseries":
           // Batches are already batched: coalesce the writes of one event-loop turn instead of waiting out an interval.
           this.sinks.set(
@@ -134,4 +144,12 @@ export class RunResources implements PipelineContext {
     }
     return found;
   }
+}
+
+/** The run's warning when a model's fallback takes over or hands back. */
+function fallbackWarning(model: string, change: FallbackChange): string {
+  if (change.answering === "fallback")
+    return `${errorText(change.cause)}; its fallback answers until the model does`;
+  const seconds = (change.ms / 1000).toFixed(1);
+  return `model "${model}" answers again; its fallback answered ${change.inputs} inputs over ${seconds} s`;
 }

@@ -1,3 +1,4 @@
+import type { SwitchyardError } from "../errors.js";
 import type { RetryPolicy } from "../retry.js";
 import type { CircuitBreakerOptions } from "./circuit-breaker.js";
 
@@ -23,7 +24,21 @@ export interface ModelEndpointOptions<I, O> {
    * it, such calls fail with the model's error.
    */
   fallback?: (inputs: I[]) => O[] | Promise<O[]>;
+  /**
+   * Told when the fallback starts answering for the model (with the failure
+   * that made it) and when the model answers again (with how many inputs the
+   * fallback answered meanwhile) — once per change, not per call. A pipeline
+   * run turns these into warnings.
+   */
+  onFallbackChange?: (change: FallbackChange) => void;
 }
+
+/** What {@link ModelEndpointOptions.onFallbackChange} is told. */
+export type FallbackChange =
+  /** The fallback answers from now on; `cause` is the model's failure. */
+  | { answering: "fallback"; cause: SwitchyardError }
+  /** The model answers again; the fallback answered `inputs` inputs over `ms` since it took over. */
+  | { answering: "model"; inputs: number; ms: number };
 
 /** What {@link ModelEndpoint.predictBatch} resolves with. */
 export interface Predictions<O> {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ModelDriver } from "../driver/index.js";
 import { type ErrorCode, SwitchyardError } from "../errors.js";
 import { ModelEndpoint } from "./model-endpoint.js";
+import type { FallbackChange } from "./model-endpoint.js";
 
 /** An in-file model driver: doubles numbers, with scripted failures, delay and a hook to misbehave. */
 class DoublingModel implements ModelDriver {
@@ -193,6 +194,27 @@ describe("ModelEndpoint", () => {
     expect(model.circuit).toBe("open");
     expect(await model.predict(7)).toBe(0);
     expect(driver.batches).toHaveLength(3);
+  });
+
+  it("tells once when the fallback takes over and once when the model answers again", async () => {
+    const driver = new DoublingModel();
+    driver.failures = ["Unavailable", "Unavailable", "Unavailable"];
+    const changes: FallbackChange[] = [];
+    const model = new ModelEndpoint<number, number>(driver, {
+      name: "m",
+      retry: { ...fast, maxAttempts: 1 },
+      fallback: (inputs) => inputs.map(() => 0),
+      onFallbackChange: (change) => changes.push(change),
+    });
+    expect((await model.predictBatch([1, 2])).fallback).toBe(true);
+    expect((await model.predictBatch([3])).fallback).toBe(true);
+    expect((await model.predictBatch([4])).fallback).toBe(true);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ answering: "fallback", cause: { code: "Unavailable" } });
+    expect(await model.predictBatch([5])).toEqual({ outputs: [10], fallback: false });
+    expect(await model.predictBatch([6])).toEqual({ outputs: [12], fallback: false });
+    expect(changes).toHaveLength(2);
+    expect(changes[1]).toMatchObject({ answering: "model", inputs: 4 });
   });
 
   it("rejects a fallback that returns the wrong number of outputs", async () => {

@@ -5,11 +5,11 @@ import { splitBatch } from "./batches.js";
 import { CircuitBreaker, type CircuitState, DEFAULT_CIRCUIT_BREAKER } from "./circuit-breaker.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { MicroBatcher } from "./micro-batcher.js";
-import type { ModelEndpointOptions, Predictions } from "./model-endpoint-types.js";
+import type { FallbackChange, ModelEndpointOptions, Predictions } from "./model-endpoint-types.js";
 import { linkSignals, raceAbort } from "./signals.js";
 
 export type { CircuitState } from "./circuit-breaker.js";
-export type { ModelEndpointOptions, Predictions } from "./model-endpoint-types.js";
+export type { FallbackChange, ModelEndpointOptions, Predictions } from "./model-endpoint-types.js";
 
 /** Failures that say the model is unreachable or overloaded for now: retried, and answered by the fallback. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -39,6 +39,9 @@ export class ModelEndpoint<I = unknown, O = unknown> {
   readonly #threshold: number;
   readonly #limit: ConcurrencyLimit;
   readonly #fallback: ((inputs: I[]) => O[] | Promise<O[]>) | undefined;
+  readonly #onFallbackChange: ((change: FallbackChange) => void) | undefined;
+  /** While the fallback answers: since when (ms) and how many inputs it answered. */
+  #fallingBack: { since: number; inputs: number } | undefined;
   readonly #batcher: MicroBatcher<I, O>;
   readonly #lifetime = new AbortController();
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -63,6 +66,7 @@ export class ModelEndpoint<I = unknown, O = unknown> {
     this.#breaker = new CircuitBreaker(options.circuitBreaker);
     this.#limit = new ConcurrencyLimit(options.concurrency ?? 4);
     this.#fallback = options.fallback;
+    this.#onFallbackChange = options.onFallbackChange;
     this.#batcher = new MicroBatcher<I, O>(async (inputs) => (await this.#predictAll(inputs)).outputs, {
       maxBatch: this.maxBatch,
       maxDelayMs: options.maxDelayMs ?? 0,
@@ -136,6 +140,7 @@ export class ModelEndpoint<I = unknown, O = unknown> {
       try {
         const outputs = await this.#callDriver(inputs, signal);
         this.#breaker.succeeded(permit);
+        if (this.#fallingBack !== undefined) this.#modelAnswers();
         return { outputs, fallback: false };
       } catch (err) {
         failure = err as SwitchyardError;
@@ -191,7 +196,18 @@ export class ModelEndpoint<I = unknown, O = unknown> {
       throw wrapError(err, () => "Internal", `model "${this.name}": fallback`);
     }
     const checked = this.#checkCount(outputs, inputs.length, "the fallback");
+    if (this.#fallingBack === undefined) {
+      this.#fallingBack = { since: Date.now(), inputs: 0 };
+      this.#onFallbackChange?.({ answering: "fallback", cause: failure });
+    }
+    this.#fallingBack.inputs += inputs.length;
     return { outputs: checked, fallback: true, fromFallback: checked.map(() => true) };
+  }
+
+  #modelAnswers(): void {
+    const { since, inputs } = this.#fallingBack!;
+    this.#fallingBack = undefined;
+    this.#onFallbackChange?.({ answering: "model", inputs, ms: Date.now() - since });
   }
 
   #checkCount(outputs: unknown, expected: number, source: string): O[] {
