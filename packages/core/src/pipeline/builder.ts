@@ -99,7 +99,11 @@ export interface PipelineOptions {
   maxInFlightBytes: number;
   /** Retry policy for failing steps and sinks before dead-lettering. */
   retry: Partial<RetryPolicy>;
-  /** How often done positions are committed, in ms. Default 1000. */
+  /**
+   * How often done positions of an offset log (Kafka, Kinesis, Event Hubs) are
+   * committed, in ms. Default 1000. Ack-settled streams (Pub/Sub, Redis
+   * Streams) ack each record as soon as it is done.
+   */
   commitIntervalMs: number;
 }
 

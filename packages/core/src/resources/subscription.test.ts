@@ -161,6 +161,42 @@ describe("Subscription commits", () => {
   });
 });
 
+describe("Subscription on an ack-settled stream", () => {
+  it("hands acks to the driver as records are done, not on the commit interval", async () => {
+    const inner = memoryStream(`acks-${Math.random()}`, { partitions: 1 });
+    const acked: string[][] = [];
+    // A queue with per-message acks (as Pub/Sub and Redis Streams are): acks counted, none applied.
+    const driver: StreamDriver = {
+      capabilities: { ...inner.capabilities, settlement: "ack" },
+      send: (records, signal) => inner.send(records, signal),
+      openConsumer: async (options) => {
+        const consumer = await inner.openConsumer(options);
+        consumer.commit = async (positions) => {
+          acked.push(positions.map((p) => p.offset));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        };
+        return consumer;
+      },
+      errorCode: (err) => inner.errorCode(err),
+      as: (type) => inner.as(type),
+      close: () => inner.close(),
+    };
+    const s = new Stream<number>(driver, { name: "s", codec: json() });
+    await s.publish([1, 2, 3, 4].map((value) => ({ key: "k", value })));
+    const subscription = await s.subscribe({ group: "g", commitIntervalMs: 60_000 });
+    const got = [];
+    while (got.length < 4) got.push(...(await subscription.receive(AbortSignal.timeout(1000)))!.records);
+    // Out of order, and while an earlier ack is still with the driver: each ack goes out, none waits for the others.
+    subscription.ack([got[3]!]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    subscription.ack([got[0]!]);
+    subscription.ack([got[1]!]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(acked).toEqual([["3"], ["0", "1"]]);
+    await subscription.close();
+  });
+});
+
 describe("Subscription.receive when the driver answers [] at once", () => {
   it("lets timers run, so a deadline still ends the wait", async () => {
     const inner = memoryStream(`empty-${Math.random()}`, { partitions: 1 });

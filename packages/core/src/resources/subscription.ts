@@ -18,7 +18,12 @@ export interface SubscriptionOptions {
    * Default 32 MiB.
    */
   maxUnackedBytes: number;
-  /** How often done positions are committed, in ms. Default 1000. */
+  /**
+   * How often done positions are committed, in ms, on an offset log. Default
+   * 1000. On an ack-settled stream (Pub/Sub, Redis Streams) records are acked
+   * as soon as they are done instead: the back end counts unacked messages
+   * against its flow control, so acks held for an interval would cap the rate.
+   */
   commitIntervalMs: number;
   /** How long a revoked partition's in-flight records may take before they are abandoned, in ms. Default 10000. */
   revokeTimeoutMs: number;
@@ -47,6 +52,8 @@ export class Subscription<T> {
   private space: (() => void) | undefined;
   private committing: Promise<void> = Promise.resolve();
   private lastCommitAt = 0;
+  /** An ack commit is queued behind the one in flight (ack settlement): later acks join it. */
+  private ackCommitQueued = false;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -138,7 +145,8 @@ export class Subscription<T> {
     this.unacked -= items.length;
     this.forget(items);
     this.wake();
-    this.commitIfCaughtUp();
+    if (this.capabilities.settlement === "ack") this.commitAcksSoon();
+    else this.commitIfCaughtUp();
   }
 
   /**
@@ -311,6 +319,21 @@ export class Subscription<T> {
    * done: a consumer that has worked off its backlog (after a restart, say) then
    * has nothing left to redo if it is killed. At most ten times per interval.
    */
+  /**
+   * Hands acks to the driver right away, at most one commit queued behind the
+   * one in flight, so acks of the same turn (and those made while a commit
+   * runs) go in one call. A failed commit keeps its positions for the next.
+   */
+  private commitAcksSoon(): void {
+    if (this.ackCommitQueued || this.closed) return;
+    this.ackCommitQueued = true;
+    const next = this.committing.then(() => {
+      this.ackCommitQueued = false;
+      return this.commitNow();
+    });
+    this.committing = next.catch(() => undefined);
+  }
+
   private commitIfCaughtUp(): void {
     if (this.unacked > 0 || this.closed) return;
     if (Date.now() - this.lastCommitAt < this.options.commitIntervalMs / 10) return;
