@@ -15,6 +15,8 @@ import { publishItems, waitFor } from "../fault/relay.js";
 import { describeService } from "../harness/suite.js";
 
 const RECORDS = 6000;
+/** Records the first run of the restart case does (and one batch more, at most) before it is stopped. */
+const SHARE_DONE_FIRST = 1000;
 const DRAIN_MS = 2000;
 /** A stop ends within the drain timeout plus about 12 s (flush, final commit, unwinding), whatever the steps do. */
 const STOP_BOUND_MS = DRAIN_MS + 15_000;
@@ -30,23 +32,29 @@ function resolverFor(broker: string, name: string): ResourceResolver {
   return new ResourceResolver(config, "lag");
 }
 
-/** A run whose step holds every record until `open()` is called; the stats of every tick are kept. */
-function gatedRun(resolver: ResourceResolver, group: string) {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
+/**
+ * A run whose step lets batches pass until `letThrough` records have (the
+ * last batch may go past it) and holds every later one for good, as a store
+ * that went down would; the stats of every tick are kept.
+ */
+function gatedRun(resolver: ResourceResolver, group: string, letThrough = 0) {
+  const never = new Promise<void>(() => undefined);
+  let budget = letThrough;
   let passed = 0;
   const ticks: Stats[] = [];
   const p = pipeline("lag")
     .from<Item>("items", { group })
     .enrich(async (batch: Item[]) => {
-      await gate;
+      // Checked and taken before any await: one batch at most goes past the budget.
+      if (budget <= 0) await never;
+      budget -= batch.length;
       passed += batch.length;
       return batch;
     })
     // Small batches and room for many of them: records wait in every layer (in flight, prefetched, not fetched).
     .configure({ batchSize: 100, maxInFlightBatches: 40 });
   const running = run(p, { resolver, stats: (s) => ticks.push(s), drainTimeoutMs: DRAIN_MS });
-  return { running, ticks, open: () => open(), passed: () => passed };
+  return { running, ticks, passed: () => passed };
 }
 
 function describeTicks(ticks: Stats[]): string {
@@ -96,12 +104,12 @@ describeService("kafka", "lag on Kafka while records are stuck and after a resta
     await publishItems(items, RECORDS);
     const group = `${name}-group`;
 
-    // The first run does a share of the work and is stopped with the rest left.
-    const first = gatedRun(resolver, group);
+    // The first run does a share of the work and is stopped with the rest left. A share, not a time:
+    // on a quiet machine the whole topic was done before the stop (CI, 2026-11-30).
+    const first = gatedRun(resolver, group, SHARE_DONE_FIRST);
     current = first.running;
     await first.running.ready;
-    first.open();
-    await waitFor("the first run does some work", () => first.running.stats().processed >= 1000, {
+    await waitFor("the first run does its share", () => first.running.stats().processed >= SHARE_DONE_FIRST, {
       timeoutMs: 30_000,
       failed: () => undefined,
       detail: () => describeTicks(first.ticks),
