@@ -19,7 +19,7 @@ import {
 import { describeService } from "../harness/suite.js";
 import { useEmulatorCredentials } from "../services/aws/node-emulator.js";
 import { ProcessedLog } from "./processed-log.js";
-import { Feed } from "./scale-out-aws/feed.js";
+import { Feed } from "./feed.js";
 import { withEnv } from "./scale-out-aws/run.js";
 import { ScaleOutRun } from "./scale-out-run.js";
 import type { Item, ProcessedItem } from "./scale-out/pipeline.js";

@@ -18,7 +18,7 @@ import { kafka } from "../../packages/adapter-kafka/src/index.js";
 import { row } from "../../packages/model-server/src/fixture.js";
 import type { ProcessedLog } from "../e2e/processed-log.js";
 import type { Item, ProcessedItem } from "../e2e/scale-out/pipeline.js";
-import { Feed } from "../e2e/scale-out-aws/feed.js";
+import { Feed } from "../e2e/feed.js";
 import { makeRunDir } from "../harness/paths.js";
 import { freePort } from "../harness/ports.js";
 import type { ServiceProcess } from "../harness/processes.js";

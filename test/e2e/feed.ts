@@ -1,15 +1,15 @@
 /**
- * A live source for the Kinesis scale-out test: numbered items published a
+ * A live source for the scale-out and fault tests: numbered items published a
  * small send at a time at a steady pace, as a stream of events arrives, until
  * the test says how many more to send. However long the instances take to
- * start and share the shards, every shard keeps getting records — a backlog
- * published up front could be worked off by the first instance before the
- * others hold a shard.
+ * start and share the work, every shard or consumer keeps getting records — a
+ * backlog published up front could be worked off by the first instance before
+ * the others take part.
  */
 import type { Stream } from "@switchyard/core";
-import type { Item } from "../scale-out/pipeline.js";
+import type { Item } from "./scale-out/pipeline.js";
 
-/** Items 0, 1, 2, … keyed by their id, published `perSend` every `everyMs`. */
+/** Items 0, 1, 2, … keyed by `keyOf(id)` (default: the id), published `perSend` every `everyMs`. */
 export class Feed {
   /** Items published so far: ids 0 … published-1. */
   published = 0;
@@ -22,6 +22,7 @@ export class Feed {
     private readonly items: Stream<Item>,
     private readonly perSend: number,
     private readonly everyMs: number,
+    private readonly keyOf: (id: number) => string = String,
   ) {
     this.running = this.run().catch((err: unknown) => {
       this.failure = err instanceof Error ? err : new Error(String(err));
@@ -50,7 +51,7 @@ export class Feed {
     while (this.published < this.limit && !this.stopped.signal.aborted) {
       const first = this.published;
       const ids = Array.from({ length: Math.min(this.perSend, this.limit - first) }, (_, i) => first + i);
-      await this.items.publish(ids.map((id) => ({ key: String(id), value: { id } })));
+      await this.items.publish(ids.map((id) => ({ key: this.keyOf(id), value: { id } })));
       this.published += ids.length;
       await new Promise((resolve) => setTimeout(resolve, this.everyMs));
     }
