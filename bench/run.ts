@@ -1,6 +1,10 @@
 /**
  * `npm run bench -- <name>` runs bench/<name>.bench.ts and prints its result as
  * the last line, one JSON object. `npm run bench` lists the benchmarks.
+ * `npm run bench:built -- <name>` builds the packages and runs the same bench
+ * on their `dist/` (as users run them) instead of the sources under `tsx`:
+ * bench/tsconfig.built.json has no paths to the sources, so `@switchyard/*`
+ * resolves through node_modules to each package's build.
  */
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -23,6 +27,10 @@ if (!names.includes(name)) {
   console.error(`unknown benchmark "${name}"; one of: ${names.join(", ")}`);
   process.exit(2);
 }
+const core = import.meta.resolve("@switchyard/core");
+console.error(
+  `${name}: measuring @switchyard/core from ${core.includes("/dist/") ? "its build" : "its sources"} (${core})`,
+);
 const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as {
   default: (args: string[]) => Promise<BenchResult>;
 };

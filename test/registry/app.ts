@@ -42,6 +42,10 @@ export default defineConfig({
       streams: { orders: "memory://orders", "dead-letters": "memory://dead-letters" },
       models: { score: "onnx:./model.onnx" },
     },
+    "grpc-scoring": {
+      streams: { orders: "memory://orders", "dead-letters": "memory://dead-letters" },
+      models: { score: "kserve+grpc://127.0.0.1:1/score" },
+    },
   },
 });
 `;

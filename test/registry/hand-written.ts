@@ -13,6 +13,7 @@ import { kafka } from "@switchyard/adapter-kafka";
 import { describeService } from "../harness/suite.js";
 import { writeApp } from "./app.js";
 import { describeRun, run } from "./npm.js";
+import { installScriptsOf } from "./install-scripts.js";
 import { eventually, start } from "./process.js";
 import type { Published } from "./published.js";
 import { npmInstall, summary } from "./published.js";
@@ -34,6 +35,10 @@ export function describeHandWrittenApp(published: Published): void {
       expect(existsSync(join(app, "node_modules", "@switchyard", "core", "package.json"))).toBe(true);
       expect(existsSync(join(app, "node_modules", "onnxruntime-node"))).toBe(false);
       expect(existsSync(join(app, "node_modules", "@switchyard", "model-server"))).toBe(false);
+    });
+
+    it("installs core without running an install script", () => {
+      expect(installScriptsOf(app, "@switchyard/core")).toEqual([]);
     });
 
     it("compiles the app with tsc --strict and skipLibCheck off", async () => {
@@ -70,6 +75,16 @@ export function describeHandWrittenApp(published: Published): void {
       );
       expect(scoring.code).not.toBe(0);
       expect(scoring.stderr).toContain("npm install onnxruntime-node@~1.30");
+    }, 180_000);
+
+    it("names the install command when a kserve+grpc: model is used without the gRPC stack", async () => {
+      const scoring = await run(
+        "npx",
+        ["--no-install", "switchyard", "run", "src/pipeline.ts", "--profile", "grpc-scoring"],
+        { cwd: app, timeoutMs: 120_000 },
+      );
+      expect(scoring.code).not.toBe(0);
+      expect(scoring.stderr).toContain("npm install @grpc/grpc-js@^1.14");
     }, 180_000);
 
     describeService("kafka", "on a Kafka broker", (kafkaEnv) => {

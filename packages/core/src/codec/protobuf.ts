@@ -85,9 +85,13 @@ class ProtobufCodec<T> implements Codec<T> {
       const message = this.#type.decode(bytes);
       return (this.#toObject === undefined ? message : this.#type.toObject(message, this.#toObject)) as T;
     } catch (err) {
+      // protobufjs's own words for its depth limit name neither the limit nor the payload.
+      const why = /^max depth exceeded$/.test(messageOf(err))
+        ? `its nesting depth is over ${PROTOBUFJS_MAX_DEPTH} levels, the most protobufjs decodes`
+        : messageOf(err);
       throw invalidArgument(
         "protobuf",
-        `payload of ${bytes.byteLength} bytes is not a valid ${this.#messageName}: ${messageOf(err)}`,
+        `payload of ${bytes.byteLength} bytes is not a valid ${this.#messageName}: ${why}`,
         err,
       );
     }

@@ -1,5 +1,6 @@
 import type * as OrtModule from "onnxruntime-node";
 import { SwitchyardError } from "../errors.js";
+import { isMissingPackage } from "../optional-package.js";
 
 /** The onnxruntime-node module, as `onnx:` models use it. */
 export type Ort = typeof OrtModule;
@@ -26,12 +27,4 @@ export async function loadOnnxRuntime(specifier: string = RUNTIME_PACKAGE): Prom
       { cause: err },
     );
   }
-}
-
-/** Whether `err` says the package itself cannot be found (not one of its own imports). */
-function isMissingPackage(err: unknown, specifier: string): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") return false;
-  const message = err instanceof Error ? err.message : "";
-  return message.includes(`'${specifier}'`) || message.includes(`"${specifier}"`);
 }

@@ -4,7 +4,9 @@
  */
 import type { Adapter, SchemeHandler } from "../driver/adapter.js";
 import { SwitchyardError } from "../errors.js";
+import { isMissingPackage } from "../optional-package.js";
 import { HTTP_MODEL_PARAMS, KSERVE_GRPC_PARAMS, KSERVE_PARAMS, parseModelUrl } from "./endpoint-url.js";
+import type { KServeGrpcDriver } from "./kserve-grpc.js";
 import { KServeDriver } from "./kserve.js";
 import { MLFLOW_PARAMS, MlflowDriver } from "./mlflow.js";
 import { TfServingDriver } from "./tf-serving.js";
@@ -47,9 +49,9 @@ export function httpModels(): Adapter {
           `model "${context.name}" (kserve+grpc://${url.host}…): an injected client is not supported; use ?host= and ?token= for headers`,
         );
       }
-      // Loaded on first use, so pipelines without gRPC models never load the gRPC stack.
-      const { KServeGrpcDriver } = await import("./kserve-grpc.js");
-      return new KServeGrpcDriver(parseModelUrl(url, context, example));
+      const target = parseModelUrl(url, context, example);
+      const { KServeGrpcDriver } = await loadGrpcDriver();
+      return new KServeGrpcDriver(target);
     },
   };
   const mlflow: SchemeHandler<"model"> = {
@@ -59,4 +61,26 @@ export function httpModels(): Adapter {
     create: (url, context) => new MlflowDriver(parseModelUrl(url, context, "mlflow://127.0.0.1:5000", true)),
   };
   return { name: "@switchyard/core", schemes: [kserve, kserveGrpc, tfserving, mlflow] };
+}
+
+/** The command that installs the gRPC stack `kserve+grpc:` models need (an optional peer of core). */
+export const GRPC_INSTALL = "npm install @grpc/grpc-js@^1.14";
+
+/**
+ * The gRPC model driver, loaded on first use so that pipelines without gRPC
+ * models never load the gRPC stack, and projects without them need not
+ * install it: without @grpc/grpc-js the error is FailedPrecondition naming the
+ * install command.
+ */
+async function loadGrpcDriver(): Promise<{ KServeGrpcDriver: typeof KServeGrpcDriver }> {
+  try {
+    return await import("./kserve-grpc.js");
+  } catch (err) {
+    if (!isMissingPackage(err, "@grpc/grpc-js")) throw err;
+    throw new SwitchyardError(
+      "FailedPrecondition",
+      `kserve+grpc: models talk gRPC through @grpc/grpc-js, which is not installed — ${GRPC_INSTALL}`,
+      { cause: err },
+    );
+  }
 }
