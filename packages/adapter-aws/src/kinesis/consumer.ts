@@ -25,6 +25,8 @@ export interface KinesisConsumerSettings {
   failoverMs: number;
   /** Whether record data carries the Switchyard envelope. */
   envelope: boolean;
+  /** The most records one GetRecords call asks for. */
+  maxRecords: number;
   /** Called with errors of background lease work. */
   onError: (err: unknown) => void;
 }
@@ -154,6 +156,7 @@ export class KinesisConsumer implements ConsumerDriver {
         checkpoint,
         startTimestamp: this.startTimestamp,
         envelope: this.settings.envelope,
+        maxRecords: this.settings.maxRecords,
       }),
     );
     void this.listener?.({ assigned: [lease.leaseKey], revoked: [] }).catch(this.settings.onError);

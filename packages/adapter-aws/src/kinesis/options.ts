@@ -12,7 +12,19 @@ export const KINESIS_PARAMS = [
   "envelope",
   "create",
   "shards",
+  "maxRecords",
 ] as const;
+
+/**
+ * Default of the most records one GetRecords call asks for. Kinesis allows five
+ * calls a second per shard, so this bounds a shard's read rate (5,000 records
+ * a second, five times what a shard takes in) and what a reader holds beyond
+ * what it handed out.
+ */
+export const DEFAULT_MAX_RECORDS = 1000;
+
+/** The most records GetRecords returns in one call. */
+export const MAX_GET_RECORDS = 10_000;
 
 /** Default lease expiry without renewal: the KCL's `failoverTimeMillis`. */
 export const DEFAULT_FAILOVER_MS = 10_000;
@@ -33,6 +45,8 @@ export interface KinesisSettings {
   envelope: boolean;
   /** Shards of a stream to create when it is missing (`create=true`, `shards`); undefined: never create. */
   createShards: number | undefined;
+  /** The most records one GetRecords call asks for (the KCL's `maxRecords`), 1 to 10,000. */
+  maxRecords: number;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -61,6 +75,13 @@ export function parseKinesisUrl(url: URL, env: NodeJS.ProcessEnv = process.env):
       `kinesis://${stream}: envelope=${envelope} must be true or false`,
     );
   }
+  const maxRecords = positiveParam(url, "maxRecords", DEFAULT_MAX_RECORDS);
+  if (maxRecords > MAX_GET_RECORDS) {
+    throw new SwitchyardError(
+      "InvalidArgument",
+      `kinesis://${stream}: maxRecords=${maxRecords} is more than GetRecords returns (${MAX_GET_RECORDS}) — use at most ${MAX_GET_RECORDS}`,
+    );
+  }
   return {
     stream,
     kinesis: clientSettings(url, "KINESIS", env),
@@ -69,6 +90,7 @@ export function parseKinesisUrl(url: URL, env: NodeJS.ProcessEnv = process.env):
     failoverMs: positiveParam(url, "failoverMs", DEFAULT_FAILOVER_MS),
     envelope: envelope === "true",
     createShards: booleanParam(url, "create", false) ? positiveParam(url, "shards", 1) : undefined,
+    maxRecords,
   };
 }
 

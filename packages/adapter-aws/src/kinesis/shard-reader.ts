@@ -8,13 +8,13 @@ import { GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-kine
 import type { GetShardIteratorInput } from "@aws-sdk/client-kinesis";
 import type { IncomingRecord } from "@switchyard/core/driver";
 import { unwrap } from "./envelope.js";
+import { MAX_GET_RECORDS } from "./options.js";
 import { deaggregate } from "./kpl.js";
 import { SHARD_END } from "./lease.js";
 import { isSentinel } from "./lease.js";
 
 /** Shortest time between two GetRecords calls on one shard: five calls a second. */
 export const MIN_POLL_INTERVAL_MS = 200;
-const MAX_GET_RECORDS = 10_000;
 
 /** A place in a shard: a sequence number and the sub-record within a KPL aggregate (0 for plain records). */
 export interface ShardPosition {
@@ -54,6 +54,8 @@ export interface ShardReaderOptions {
   startTimestamp: number | undefined;
   /** Whether record data carries the Switchyard envelope (headers and event time). */
   envelope: boolean;
+  /** The most records one GetRecords call asks for, whatever less a read wants. */
+  maxRecords: number;
 }
 
 /** The reader of one shard this consumer holds the lease of. */
@@ -88,7 +90,13 @@ export class ShardReader {
     return this.ended ? Number.POSITIVE_INFINITY : this.nextPollAt;
   }
 
-  /** Returns up to `limit` records: those left from an aggregate, else one GetRecords call's worth. */
+  /**
+   * Returns up to `limit` records: those left from an earlier call, else one
+   * GetRecords call's worth. A call asks for `maxRecords` even when `limit` is
+   * smaller: the shard allows five calls a second, so asking for one read's
+   * share only would cap the shard at five shares a second. What it returns
+   * beyond `limit` waits here (at most `maxRecords`), and makes the reader due at once.
+   */
   async read(limit: number, signal: AbortSignal): Promise<IncomingRecord[]> {
     if (this.pending.length === 0 && !this.ended) await this.fetch(limit, signal);
     const out = this.pending.splice(0, limit);
@@ -102,7 +110,10 @@ export class ShardReader {
     let reply;
     try {
       reply = await this.client.send(
-        new GetRecordsCommand({ ShardIterator: this.iterator, Limit: Math.min(limit, MAX_GET_RECORDS) }),
+        new GetRecordsCommand({
+          ShardIterator: this.iterator,
+          Limit: Math.min(Math.max(limit, this.options.maxRecords), MAX_GET_RECORDS),
+        }),
         { abortSignal: signal },
       );
     } catch (err) {

@@ -153,6 +153,71 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       expect(seen.sort()).toEqual([...sent].sort());
     });
 
+    it("asks GetRecords for maxRecords whatever less a receive wants, and hands out the rest without another call", async () => {
+      const { name } = await fresh(1);
+      const writer = new Stream<Uint8Array>(
+        new KinesisStream(
+          parseKinesisUrl(
+            new URL(`kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}`),
+          ),
+        ),
+        { name, codec: raw() },
+      );
+      const sent = Array.from({ length: 600 }, (_, i) => `r${i}`);
+      await writer.publish(sent.map((v, i) => ({ key: `k${i}`, value: encode(v) })));
+      await writer.close();
+      const client = new KinesisClient({
+        region: "us-east-1",
+        endpoint: kinesisEndpoint,
+        requestHandler: new NodeHttpHandler(),
+      });
+      cleanup.push(async () => client.destroy());
+      // The Limit of every GetRecords call this client makes.
+      const limits: number[] = [];
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "GetRecordsCommand")
+            limits.push((args.input as { Limit: number }).Limit);
+          return next(args);
+        },
+        { step: "initialize", name: "countGetRecords" },
+      );
+      const driver = new KinesisStream(
+        parseKinesisUrl(
+          new URL(
+            `kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}&maxRecords=500`,
+          ),
+        ),
+        { client },
+      );
+      cleanup.push(() => driver.close());
+      const consumer = await driver.openConsumer({
+        group: `g-${randomUUID().slice(0, 8)}`,
+        start: "earliest",
+        consumerName: "worker-1",
+      });
+      const seen: string[] = [];
+      const deadline = AbortSignal.timeout(15_000);
+      while (seen.length < sent.length && !deadline.aborted) {
+        const records = await consumer.receive(50, deadline);
+        expect(records.length).toBeLessThanOrEqual(50);
+        for (const r of records) seen.push(text(r.value));
+      }
+      expect(seen).toEqual(sent);
+      // 600 records in receives of 50: two calls of 500 (at most a third finding nothing), not twelve of 50.
+      expect(
+        limits.every((limit) => limit === 500),
+        `limits ${limits.join(",")}`,
+      ).toBe(true);
+      expect(limits.length).toBeLessThanOrEqual(3);
+    });
+
+    it("refuses maxRecords above what GetRecords returns, naming the most", () => {
+      expect(() => parseKinesisUrl(new URL("kinesis://s?maxRecords=10001"))).toThrow(
+        /maxRecords=10001 is more than GetRecords returns \(10000\)/,
+      );
+    });
+
     it("shares the shards between two consumers of a group", async () => {
       const { open } = await fresh(4);
       const group = `g-${randomUUID().slice(0, 8)}`;

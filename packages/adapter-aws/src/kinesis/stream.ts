@@ -136,6 +136,7 @@ export class KinesisStream implements StreamDriver {
         stream: this.settings.stream,
         failoverMs: this.settings.failoverMs,
         envelope: this.settings.envelope,
+        maxRecords: this.settings.maxRecords,
         onError: this.options.onError ?? (() => undefined),
       },
       options,
