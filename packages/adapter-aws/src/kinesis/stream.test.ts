@@ -57,7 +57,7 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       const name = `test-${randomUUID().slice(0, 12)}`;
       await createStream(clients.kinesis, name, shards);
       cleanup.push(() => deleteStream(clients, name));
-      const open = (options: KinesisStreamOptions = {}, params = "") => {
+      const openDriver = (options: KinesisStreamOptions = {}, params = "") => {
         const driver = new KinesisStream(
           parseKinesisUrl(
             new URL(
@@ -67,9 +67,30 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
           options,
         );
         cleanup.push(() => driver.close());
-        return new Stream<Uint8Array>(driver, { name, codec: raw() });
+        return driver;
       };
-      return { name, open };
+      const open = (options: KinesisStreamOptions = {}, params = "") =>
+        new Stream<Uint8Array>(openDriver(options, params), { name, codec: raw() });
+      return { name, open, openDriver };
+    }
+
+    /** A real client on kinesalite whose every GetRecords call is shown to `watch` first (its input, its number from 1). */
+    function watchingGetRecords(watch: (input: { Limit?: number }, call: number) => void): KinesisClient {
+      const client = new KinesisClient({
+        region: "us-east-1",
+        endpoint: kinesisEndpoint,
+        requestHandler: new NodeHttpHandler(),
+      });
+      cleanup.push(async () => client.destroy());
+      let calls = 0;
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "GetRecordsCommand") watch(args.input as { Limit?: number }, ++calls);
+          return next(args);
+        },
+        { step: "initialize", name: "watchGetRecords" },
+      );
+      return client;
     }
 
     const encode = (s: string) => new TextEncoder().encode(s);
@@ -97,43 +118,16 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
     });
 
     it("hands out the records one shard read when another shard's read failed, and loses none", async () => {
-      const { name } = await fresh(2);
-      const writer = new Stream<Uint8Array>(
-        new KinesisStream(
-          parseKinesisUrl(
-            new URL(`kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}`),
-          ),
-        ),
-        { name, codec: raw() },
-      );
+      const { open, openDriver } = await fresh(2);
       const sent = Array.from({ length: 40 }, (_, i) => `r${i}`);
-      await writer.publish(sent.map((v, i) => ({ key: `k${i}`, value: encode(v) })));
-      await writer.close();
+      await open().publish(sent.map((v, i) => ({ key: `k${i}`, value: encode(v) })));
       // A real client against kinesalite whose second GetRecords call fails on the way out, like a reset connection.
-      const client = new KinesisClient({
-        region: "us-east-1",
-        endpoint: kinesisEndpoint,
-        requestHandler: new NodeHttpHandler(),
-      });
-      cleanup.push(async () => client.destroy());
       let getRecords = 0;
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === "GetRecordsCommand" && ++getRecords === 2)
-            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-          return next(args);
-        },
-        { step: "initialize", name: "failSecondGetRecords" },
-      );
-      const driver = new KinesisStream(
-        parseKinesisUrl(
-          new URL(
-            `kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}&failoverMs=${FAILOVER_MS}`,
-          ),
-        ),
-        { client },
-      );
-      cleanup.push(() => driver.close());
+      const client = watchingGetRecords((_, call) => {
+        getRecords = call;
+        if (call === 2) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+      });
+      const driver = openDriver({ client });
       const consumer = await driver.openConsumer({
         group: `g-${randomUUID().slice(0, 8)}`,
         start: "earliest",
@@ -154,43 +148,15 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
     });
 
     it("asks GetRecords for maxRecords whatever less a receive wants, and hands out the rest without another call", async () => {
-      const { name } = await fresh(1);
-      const writer = new Stream<Uint8Array>(
-        new KinesisStream(
-          parseKinesisUrl(
-            new URL(`kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}`),
-          ),
-        ),
-        { name, codec: raw() },
-      );
+      const { open, openDriver } = await fresh(1);
       const sent = Array.from({ length: 600 }, (_, i) => `r${i}`);
-      await writer.publish(sent.map((v, i) => ({ key: `k${i}`, value: encode(v) })));
-      await writer.close();
-      const client = new KinesisClient({
-        region: "us-east-1",
-        endpoint: kinesisEndpoint,
-        requestHandler: new NodeHttpHandler(),
-      });
-      cleanup.push(async () => client.destroy());
-      // The Limit of every GetRecords call this client makes.
+      await open().publish(sent.map((v, i) => ({ key: `k${i}`, value: encode(v) })));
+      // The Limit of every GetRecords call the consumer makes.
       const limits: number[] = [];
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === "GetRecordsCommand")
-            limits.push((args.input as { Limit: number }).Limit);
-          return next(args);
-        },
-        { step: "initialize", name: "countGetRecords" },
+      const driver = openDriver(
+        { client: watchingGetRecords((input) => limits.push(input.Limit!)) },
+        "&maxRecords=500",
       );
-      const driver = new KinesisStream(
-        parseKinesisUrl(
-          new URL(
-            `kinesis://${name}?endpoint=${kinesisEndpoint}&leaseEndpoint=${dynamodbEndpoint}&maxRecords=500`,
-          ),
-        ),
-        { client },
-      );
-      cleanup.push(() => driver.close());
       const consumer = await driver.openConsumer({
         group: `g-${randomUUID().slice(0, 8)}`,
         start: "earliest",
