@@ -23,8 +23,10 @@ const KEYS = 50;
 
 /** Options of {@link killLoop}. */
 export interface KillLoopOptions {
-  /** The config profile: `kafka` or `redis`. */
-  profile: "kafka" | "redis";
+  /** The config profile: `eventhubs`, `kafka`, `kinesis`, `pubsub` or `redis`. */
+  profile: "eventhubs" | "kafka" | "kinesis" | "pubsub" | "redis";
+  /** Makes what the profile's streams need before anything is opened (hubs on the Event Hubs double), given the run's name. */
+  prepare?: (run: string) => Promise<void>;
   /** Variables the profile's URLs need. */
   env: Record<string, string>;
   /** Records published before the first start. */
@@ -65,6 +67,7 @@ export async function killLoop(options: KillLoopOptions): Promise<KillLoopResult
   const stop = new AbortController();
   let instance: PipelineInstance | undefined;
   try {
+    await options.prepare?.(run);
     const items = new Stream<Sequenced>(await resolver.open("stream", "items"), {
       name: "items",
       codec: json(),
@@ -73,6 +76,8 @@ export async function killLoop(options: KillLoopOptions): Promise<KillLoopResult
       name: "processed",
       codec: json(),
     });
+    // Pub/Sub keeps a message only for the subscriptions that exist when it arrives: the group's first.
+    if (options.profile === "pubsub") await (await items.subscribe({ group: `${run}-pipeline` })).close();
     for (let first = 0; first < options.records; first += 1000) {
       const ids = Array.from({ length: Math.min(1000, options.records - first) }, (_, i) => first + i);
       await items.publish(
