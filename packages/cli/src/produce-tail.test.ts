@@ -7,14 +7,15 @@ import { runCli, startCli, waitForOutput } from "./spawn-cli.js";
 
 const EVENTS = ['{"card":"c1","amount":12.5}', '{"card":"c2","amount":990}', "", '{"card":"c1","amount":3}'];
 
-/** A config whose profiles name the same streams on the file source, Kafka and Redis Streams. */
+/** A config whose profiles name the same streams on the file source, Kafka, Redis Streams and Pub/Sub. */
 function config(topic: string): string {
   return `import { defineConfig } from "@switchyard/core";
 import { kafka } from "@switchyard/adapter-kafka";
 import { redis } from "@switchyard/adapter-redis";
+import { gcp } from "@switchyard/adapter-gcp";
 
 export default defineConfig({
-  adapters: [kafka(), redis()],
+  adapters: [kafka(), redis(), gcp()],
   profiles: {
     local: {
       streams: { transactions: "file://events.ndjson", alerts: "file:./alerts.ndjson", "dead-letters": "file:./dlq.ndjson" },
@@ -24,6 +25,9 @@ export default defineConfig({
     },
     redis: {
       streams: { transactions: "redis-stream://\${REDIS_HOST}/${topic}" },
+    },
+    pubsub: {
+      streams: { transactions: "pubsub://cli/${topic}?create=true" },
     },
   },
 });
@@ -39,7 +43,9 @@ export default pipeline("big-spends")
 `;
 
 // Every case starts the CLI (through tsx) two or three times; the machine may be loaded.
-vi.setConfig({ testTimeout: 120_000 });
+vi.setConfig({ testTimeout: 240_000 });
+/** Longest one CLI call of a round trip may take. */
+const STEP_MS = 100_000;
 
 let dir: string;
 
@@ -57,15 +63,24 @@ afterEach(async () => {
 
 /** produce then tail on one profile: what tail prints is what produce read, in order. */
 async function roundTrip(env: Record<string, string>, profile: string): Promise<void> {
+  // Each call bounded below the case's timeout, so a hang fails with what the CLI printed.
   const produced = await runCli(
     ["produce", "transactions", "input.ndjson", "--key", "card", "-p", profile],
     dir,
     env,
+    undefined,
+    STEP_MS,
   );
   expect(produced.stderr).toContain('produced 3 records to stream "transactions"');
   expect(produced.code).toBe(0);
 
-  const tailed = await runCli(["tail", "transactions", "--from", "earliest", "-p", profile], dir, env);
+  const tailed = await runCli(
+    ["tail", "transactions", "--from", "earliest", "-p", profile],
+    dir,
+    env,
+    undefined,
+    STEP_MS,
+  );
   expect(tailed.code, tailed.stderr).toBe(0);
   expect(tailed.stdout.trim().split("\n")).toEqual(EVENTS.filter((line) => line !== ""));
 }
@@ -134,5 +149,19 @@ describeService("kafka", "switchyard produce and tail on Kafka", (env) => {
 describeService("redis", "switchyard produce and tail on Redis Streams", (env) => {
   it("publishes the file to a Redis stream and prints it back from the earliest record", async () => {
     await roundTrip({ REDIS_HOST: env.SWITCHYARD_REDIS_URL!.replace(/^redis:\/\//, "") }, "redis");
+  });
+});
+
+describeService("pubsub", "switchyard tail on Pub/Sub, which tells no lag", (env) => {
+  it("exits once nothing arrives for --idle ms, instead of waiting for a lag it never gets", async () => {
+    const tailed = await runCli(
+      ["tail", "transactions", "-p", "pubsub", "--idle", "1000"],
+      dir,
+      env,
+      undefined,
+      STEP_MS,
+    );
+    expect(tailed.code, tailed.stderr).toBe(0);
+    expect(tailed.stderr).toContain('0 records in stream "transactions"');
   });
 });

@@ -9,6 +9,9 @@ import { PROFILE_OPTIONS, PROFILE_OPTIONS_HELP, openProfile } from "./profile.js
 import { closeProfile, openRawStream } from "./stream-resource.js";
 
 const DEFAULT_IDLE_MS = 2000;
+const DEFAULT_JOIN_TIMEOUT_MS = 20_000;
+/** Subscriptions tried, without --follow, before a group that never gets a partition is an error. */
+const JOIN_ATTEMPTS = 3;
 
 const USAGE = `Usage: switchyard tail <stream> [options]
 
@@ -29,6 +32,8 @@ ${PROFILE_OPTIONS_HELP}
       --meta             print each record as a JSON line with its key, headers, time and id
       --idle <ms>        without --follow: how long no new record means caught up (default ${DEFAULT_IDLE_MS})
       --group <name>     read in this consumer group (default: a new one per run)
+      --join-timeout <ms>  without --follow: how long the group may take to be given a
+                         partition before tail joins again (${JOIN_ATTEMPTS} tries; default ${DEFAULT_JOIN_TIMEOUT_MS})
   -h, --help             show this help
 
 Examples:
@@ -44,6 +49,7 @@ async function tail(args: string[], io: CommandIO): Promise<number> {
     meta: { type: "boolean" },
     idle: { type: "string" },
     group: { type: "string" },
+    "join-timeout": { type: "string" },
   });
   if (parsed.values.help === true) {
     io.stdout(`${USAGE}\n`);
@@ -55,6 +61,7 @@ async function tail(args: string[], io: CommandIO): Promise<number> {
   const follow = parsed.values.follow === true;
   const start = startOption(parsed, follow);
   const idleMs = intOption(parsed, "idle", DEFAULT_IDLE_MS);
+  const joinTimeoutMs = intOption(parsed, "join-timeout", DEFAULT_JOIN_TIMEOUT_MS);
   const group = stringOption(parsed, "group") ?? `switchyard-tail-${randomBytes(4).toString("hex")}`;
   const meta = parsed.values.meta === true;
 
@@ -62,14 +69,28 @@ async function tail(args: string[], io: CommandIO): Promise<number> {
   const { resolver } = await openProfile(parsed, io);
   try {
     const stream = await openRawStream(resolver, name);
-    const subscription = await stream.subscribe({ group, start });
-    try {
-      const printed = await printRecords(subscription, io, { follow, idleMs, meta, signal: stop.signal });
-      if (!follow) io.stderr(`${printed} record${printed === 1 ? "" : "s"} in stream "${name}"\n`);
-    } finally {
-      await subscription.close();
+    const options = { follow, idleMs, meta, joinTimeoutMs, signal: stop.signal };
+    for (let attempt = 1; ; attempt++) {
+      const subscription = await stream.subscribe({ group, start });
+      let printed: number | "not joined";
+      try {
+        printed = await printRecords(subscription, io, options);
+      } finally {
+        await subscription.close();
+      }
+      if (printed !== "not joined") {
+        if (!follow) io.stderr(`${printed} record${printed === 1 ? "" : "s"} in stream "${name}"\n`);
+        return 0;
+      }
+      const waited = `no partition of stream "${name}" was given to group "${group}" within ${joinTimeoutMs} ms`;
+      if (attempt >= JOIN_ATTEMPTS) {
+        io.stderr(
+          `${waited}, ${JOIN_ATTEMPTS} times — is the group stuck in a rebalance? (--join-timeout)\n`,
+        );
+        return 1;
+      }
+      io.stderr(`${waited}; joining again\n`);
     }
-    return 0;
   } finally {
     stop.detach();
     await closeProfile(resolver, io);
@@ -104,16 +125,22 @@ interface PrintOptions {
   follow: boolean;
   idleMs: number;
   meta: boolean;
+  joinTimeoutMs: number;
   signal: AbortSignal;
 }
 
-/** Prints batches until stopped (following) or caught up; resolves with the number printed. */
+/**
+ * Prints batches until stopped (following) or caught up; resolves with the
+ * number printed, or "not joined" when, without --follow, nothing arrived and
+ * the group was given no partition within `joinTimeoutMs`.
+ */
 async function printRecords(
   subscription: Subscription<Uint8Array>,
   io: CommandIO,
   options: PrintOptions,
-): Promise<number> {
+): Promise<number | "not joined"> {
   let printed = 0;
+  const subscribedAt = Date.now();
   for (;;) {
     const wait = options.follow
       ? options.signal
@@ -121,7 +148,13 @@ async function printRecords(
     const batch = await subscription.receive(wait);
     if (options.signal.aborted) return printed;
     if (batch === undefined) {
-      if (await caughtUp(subscription)) return printed;
+      // A back end that tells no lag (Pub/Sub): the idle wait alone says caught up.
+      const lag = subscription.tellsLag ? await subscription.lag().catch(() => undefined) : undefined;
+      if (caughtUp(lag)) return printed;
+      // No partition yet: the group is still being joined (Kafka's rebalance); a join that never ends is tried again.
+      const joining = lag !== undefined && Object.keys(lag).length === 0;
+      if (!options.follow && joining && printed === 0 && Date.now() - subscribedAt >= options.joinTimeoutMs)
+        return "not joined";
       continue;
     }
     let text = "";
@@ -136,8 +169,7 @@ async function printRecords(
 }
 
 /** Whether nothing is left to read: every owned partition at lag 0, or no lag to ask (then the idle wait decides). */
-async function caughtUp(subscription: Subscription<Uint8Array>): Promise<boolean> {
-  const lag = await subscription.lag().catch(() => undefined);
+function caughtUp(lag: Record<string, number> | undefined): boolean {
   if (lag === undefined) return true;
   const behind = Object.values(lag);
   // No partition yet means the group is still being joined (Kafka's rebalance): keep waiting.

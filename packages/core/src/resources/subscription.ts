@@ -170,7 +170,12 @@ export class Subscription<T> {
     return next;
   }
 
-  /** Consumer lag per partition, when the driver can tell. */
+  /** Whether the driver tells lag: without it, {@link lag} is always `{}`. */
+  get tellsLag(): boolean {
+    return this.consumer.lag !== undefined;
+  }
+
+  /** Consumer lag per partition, when the driver can tell (see {@link tellsLag}); `{}` otherwise. */
   async lag(): Promise<Record<string, number>> {
     return (await this.consumer.lag?.()) ?? {};
   }
