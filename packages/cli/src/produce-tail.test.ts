@@ -43,9 +43,9 @@ export default pipeline("big-spends")
 `;
 
 // Every case starts the CLI (through tsx) two or three times; the machine may be loaded.
-vi.setConfig({ testTimeout: 240_000 });
+vi.setConfig({ testTimeout: 300_000 });
 /** Longest one CLI call of a round trip may take. */
-const STEP_MS = 100_000;
+const STEP_MS = 90_000;
 
 let dir: string;
 
@@ -137,9 +137,13 @@ describe("switchyard produce and tail on a file: stream (the local profile)", ()
 describeService("kafka", "switchyard produce and tail on Kafka", (env) => {
   it("publishes the file to a topic and prints it back from the earliest record", async () => {
     await roundTrip({ KAFKA_BROKERS: env.SWITCHYARD_KAFKA_BROKERS! }, "kafka");
-    const meta = await runCli(["tail", "transactions", "--meta", "-p", "kafka"], dir, {
-      KAFKA_BROKERS: env.SWITCHYARD_KAFKA_BROKERS!,
-    });
+    const meta = await runCli(
+      ["tail", "transactions", "--meta", "-p", "kafka"],
+      dir,
+      { KAFKA_BROKERS: env.SWITCHYARD_KAFKA_BROKERS! },
+      undefined,
+      STEP_MS,
+    );
     const first = JSON.parse(meta.stdout.split("\n")[0]!) as { key: string; headers: Record<string, string> };
     expect(first.key).toBe("c1");
     expect(first.headers["content-type"]).toBe("application/json");

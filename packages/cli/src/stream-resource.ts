@@ -18,3 +18,13 @@ export async function closeProfile(resolver: ResourceResolver, io: CommandIO): P
     (err: unknown) => io.stderr(`closing resources: ${err instanceof Error ? err.message : String(err)}\n`),
   );
 }
+
+/** Leaves a subscription's group, giving up (with a note) on a back end that does not answer. */
+export async function closeSubscription(
+  subscription: { close(): Promise<void> },
+  io: CommandIO,
+): Promise<void> {
+  await withDeadline(subscription.close(), AbortSignal.timeout(CLOSE_TIMEOUT_MS), CLOSE_TIMEOUT_MS).catch(
+    (err: unknown) => io.stderr(`leaving the group: ${err instanceof Error ? err.message : String(err)}\n`),
+  );
+}

@@ -6,7 +6,7 @@ import type { ParsedArgs } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { PROFILE_OPTIONS, PROFILE_OPTIONS_HELP, openProfile } from "./profile.js";
-import { closeProfile, openRawStream } from "./stream-resource.js";
+import { closeProfile, closeSubscription, openRawStream } from "./stream-resource.js";
 
 const DEFAULT_IDLE_MS = 2000;
 const DEFAULT_JOIN_TIMEOUT_MS = 20_000;
@@ -76,7 +76,7 @@ async function tail(args: string[], io: CommandIO): Promise<number> {
       try {
         printed = await printRecords(subscription, io, options);
       } finally {
-        await subscription.close();
+        await closeSubscription(subscription, io);
       }
       if (printed !== "not joined") {
         if (!follow) io.stderr(`${printed} record${printed === 1 ? "" : "s"} in stream "${name}"\n`);
