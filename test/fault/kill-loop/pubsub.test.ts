@@ -7,10 +7,10 @@
  * messages of a key while earlier ones are still leased to the killed one
  * (2,719 first writes out of order in the first run here; docs/adapters/gcp.md).
  */
-import { expect, it } from "vitest";
+import { it } from "vitest";
 import { describeService } from "../../harness/suite.js";
 import { killLoop } from "./kill-loop.js";
-import { reportKillLoop } from "./report.js";
+import { expectKillLoopHeld, reportKillLoop } from "./report.js";
 
 describeService("pubsub", "switchyard run on Pub/Sub, killed ten times", (env) => {
   it(
@@ -30,9 +30,7 @@ describeService("pubsub", "switchyard run on Pub/Sub, killed ten times", (env) =
         finishTimeoutMs: 120_000,
       });
       reportKillLoop("pubsub", result);
-      expect(result.finalExit).toBe(0);
-      expect(result.records - result.unique).toBe(0);
-      expect(Math.max(...result.duplicatesPerKill)).toBeLessThan(result.records / 4);
+      expectKillLoopHeld(result, { order: false });
     },
   );
 });
