@@ -4,12 +4,14 @@
  * it, their .npmrc naming the registry for the @switchyard scope and nothing
  * else: a hand-written app (hand-written.ts) and the app `npx @switchyard/cli
  * init` writes (scaffold.ts). Each compiles with library checks on and runs
- * with `npx switchyard run` on `local` and on Kafka.
+ * with `npx switchyard run` on `local` and on Kafka. An app with every package
+ * installed at once shows the engine range holds (engines.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { describeService } from "../harness/suite.js";
+import { describeEngines } from "./engines.js";
 import { describeHandWrittenApp } from "./hand-written.js";
 import { publishForSuite } from "./published.js";
 import { describeScaffoldedApp } from "./scaffold.js";
@@ -36,4 +38,5 @@ describeService("verdaccio", "Switchyard installed from an npm registry", (regis
 
   describeHandWrittenApp(published);
   describeScaffoldedApp(published);
+  describeEngines(published);
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { REPO_ROOT } from "../harness/paths.js";
 import { describeRun, run } from "./npm.js";
+import type { Finished } from "./npm.js";
 import { publish, publishablePackages, registerUser, stagePackage } from "./packages.js";
 
 /** Building the repository and publishing every package take minutes on a loaded machine. */
@@ -60,10 +61,12 @@ export function scopeLine(registry: string): string {
   return `@switchyard:registry=${registry}\n`;
 }
 
-/** `npm install` in `dir`, failing with npm's output when it fails. */
-export async function npmInstall(dir: string): Promise<void> {
-  const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir });
+/** `npm install` in `dir` (with `env` added), failing with npm's output when it fails; resolves with that output. */
+export async function npmInstall(dir: string, env: Record<string, string> = {}): Promise<Finished> {
+  const args = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
+  const install = await run("npm", args, { cwd: dir, env });
   if (install.code !== 0) throw new Error(describeRun(`npm install in ${dir}`, install));
+  return install;
 }
 
 /** The JSON summary `switchyard run --json` prints as its last stdout line when it stops. */
