@@ -54,14 +54,14 @@ export class OwnKafka {
   }
 
   /**
-   * Kills the broker, keeps it down a few seconds and starts it again on the
-   * same ports. With `wipe`, every partition's data (records, producer state,
+   * Kills the broker, keeps it down `downMs` (a few seconds by default) and
+   * starts it again on the same ports. With `wipe`, every partition's data (records, producer state,
    * checkpoints, committed offsets) is deleted meanwhile; only the cluster's
    * metadata log stays, as when it lives on a disk of its own
    * (`metadata.log.dir`): the broker comes back knowing its topics, all empty.
    */
-  async restart(options: { wipe: boolean }): Promise<OutageTimes> {
-    const outage = await restartServer(this.broker, DOWN_MS, () => {
+  async restart(options: { wipe: boolean; downMs?: number }): Promise<OutageTimes> {
+    const outage = await restartServer(this.broker, options.downMs ?? DOWN_MS, () => {
       if (options.wipe) this.wipeData();
       return launchKafka(this.node);
     });

@@ -2,8 +2,9 @@
  * A Kinesis endpoint that goes away mid-run: a pipeline relays numbered
  * records from one Kinesis stream to another, both on a kinesalite of the
  * test's own that keeps its data on disk; the lease table is on the shared
- * dynalite. kinesalite is killed with SIGKILL while the pipeline is busy,
- * stays down a few seconds and is started again on the same port and data.
+ * dynalite. kinesalite is killed with SIGKILL ten times at random moments of
+ * the run, each time stays down up to a few seconds and is started again on
+ * the same port and data.
  * The pipeline must ride it out — its reads, writes and checkpoints retried,
  * not crashed — and every record must reach the output at least once.
  */
@@ -21,6 +22,7 @@ import type { ServiceProcess } from "../harness/processes.js";
 import { describeServices } from "../e2e/persistent-profiles.js";
 import { useEmulatorCredentials } from "../services/aws/node-emulator.js";
 import { launchKinesalite } from "./kinesis-outage.js";
+import { describeKills, killServerRepeatedly } from "./kill-server-loop.js";
 import { restartServer, within } from "./outage.js";
 import { collectEveryId } from "./read-back.js";
 import { RelayRun, publishItems, relayPipeline, waitFor } from "./relay.js";
@@ -28,7 +30,7 @@ import { RelayRun, publishItems, relayPipeline, waitFor } from "./relay.js";
 const RECORDS = 6000;
 const WORK_MS_PER_RECORD = 1;
 const KILL_AT = 1500;
-const DOWN_MS = 3000;
+const KILLS = 10;
 
 // Uses a kinesalite of its own, which it kills; the harness's shared one only tells whether kinesalite runs here.
 describeServices(["kinesalite", "dynalite"], "kinesalite killed and restarted mid-run", (services) => {
@@ -57,71 +59,83 @@ describeServices(["kinesalite", "dynalite"], "kinesalite killed and restarted mi
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("keeps the pipeline running and delivers every record at least once", { timeout: 110_000 }, async () => {
-    const kinesis = `http://127.0.0.1:${port}`;
-    const clients = emulatorClients(kinesis, dynamodb);
-    try {
-      await createStream(clients.kinesis, `${name}-items`, 2);
-      await createStream(clients.kinesis, `${name}-processed`, 2);
-      await createStream(clients.kinesis, `${name}-dead-letters`, 1);
-    } finally {
-      clients.kinesis.destroy();
-      clients.dynamodb.destroy();
-    }
-    const url = (stream: string) =>
-      `kinesis://${name}-${stream}?region=us-east-1&endpoint=${kinesis}&leaseEndpoint=${dynamodb}&failoverMs=3000`;
-    resolver = new ResourceResolver(
-      defineConfig({
-        adapters: [aws()],
-        profiles: {
-          fault: {
-            streams: {
-              items: url("items"),
-              processed: url("processed"),
-              "dead-letters": url("dead-letters"),
+  it(
+    `keeps the pipeline running through ${KILLS} kills and delivers every record at least once`,
+    { timeout: 400_000 },
+    async () => {
+      const kinesis = `http://127.0.0.1:${port}`;
+      const clients = emulatorClients(kinesis, dynamodb);
+      try {
+        await createStream(clients.kinesis, `${name}-items`, 2);
+        await createStream(clients.kinesis, `${name}-processed`, 2);
+        await createStream(clients.kinesis, `${name}-dead-letters`, 1);
+      } finally {
+        clients.kinesis.destroy();
+        clients.dynamodb.destroy();
+      }
+      const url = (stream: string) =>
+        `kinesis://${name}-${stream}?region=us-east-1&endpoint=${kinesis}&leaseEndpoint=${dynamodb}&failoverMs=3000`;
+      resolver = new ResourceResolver(
+        defineConfig({
+          adapters: [aws()],
+          profiles: {
+            fault: {
+              streams: {
+                items: url("items"),
+                processed: url("processed"),
+                "dead-letters": url("dead-letters"),
+              },
             },
           },
+        }),
+        "fault",
+      );
+      const items = new Stream<Item>(await resolver.open("stream", "items"), {
+        name: "items",
+        codec: json(),
+      });
+      await publishItems(items, RECORDS);
+
+      const current = new RelayRun(
+        relayPipeline({ group: `${name}-relay`, workMsPerRecord: WORK_MS_PER_RECORD }),
+        resolver,
+      );
+      relay = current;
+      await waitFor("the pipeline gets going", () => current.processed >= KILL_AT, {
+        timeoutMs: 30_000,
+        failed: () => current.crash(),
+        detail: () => `${current.processed} of ${RECORDS} done; warnings:\n${current.lastWarnings()}`,
+      });
+      const kills = await killServerRepeatedly({
+        relay: current,
+        records: RECORDS,
+        kills: KILLS,
+        restart: async (downMs) => {
+          const outage = await restartServer(server!, downMs, () => launchKinesalite(port, dir!));
+          server = outage.server;
+          return outage.times;
         },
-      }),
-      "fault",
-    );
-    const items = new Stream<Item>(await resolver.open("stream", "items"), { name: "items", codec: json() });
-    await publishItems(items, RECORDS);
+        progressTimeoutMs: 60_000,
+      });
+      const backAt = Date.now();
 
-    const started = Date.now();
-    const current = new RelayRun(
-      relayPipeline({ group: `${name}-relay`, workMsPerRecord: WORK_MS_PER_RECORD }),
-      resolver,
-    );
-    relay = current;
-    await waitFor("the pipeline gets going", () => current.processed >= KILL_AT, {
-      timeoutMs: 30_000,
-      failed: () => current.crash(),
-      detail: () => `${current.processed} of ${RECORDS} done; warnings:\n${current.lastWarnings()}`,
-    });
-    const atKill = current.processed;
-    const killedAt = Date.now() - started;
-    const outage = await restartServer(server!, DOWN_MS, () => launchKinesalite(port, dir!));
-    server = outage.server;
-    const backAt = Date.now();
-    expect(atKill, "kinesalite went away only once the run was over").toBeLessThan(RECORDS);
-
-    const { output, summary, missing, unknown } = await collectEveryId(
-      resolver,
-      `${name}-audit`,
-      current,
-      RECORDS,
-      (opened) => (log = opened),
-    );
-    const report =
-      `${RECORDS} records, ${output.records} written, ${output.duplicates} duplicates, ` +
-      `${summary.deadLetters} dead letters; kinesalite killed at ${killedAt} ms (${atKill} done), ` +
-      `down ${outage.times.downMs} ms (restart took ${outage.times.restartMs} ms), ` +
-      `every id out ${Date.now() - backAt} ms after it was back; ${current.warnings.length} warnings`;
-    console.log(`kinesis-restart: ${report}`);
-    expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
-    expect(summary.deadLetters, `an endpoint outage is transient: nothing is dead-lettered; ${report}`).toBe(
-      0,
-    );
-  });
+      const { output, summary, missing, unknown } = await collectEveryId(
+        resolver,
+        `${name}-audit`,
+        current,
+        RECORDS,
+        (opened) => (log = opened),
+      );
+      const report =
+        `${RECORDS} records, ${output.records} written, ${output.duplicates} duplicates, ` +
+        `${summary.deadLetters} dead letters; kinesalite: ${describeKills(kills)}; ` +
+        `every id out ${Date.now() - backAt} ms after the last restart; ${current.warnings.length} warnings`;
+      console.log(`kinesis-restart: ${report}`);
+      expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
+      expect(
+        summary.deadLetters,
+        `an endpoint outage is transient: nothing is dead-lettered; ${report}`,
+      ).toBe(0);
+    },
+  );
 });

@@ -1,0 +1,77 @@
+/**
+ * A server killed again and again under a busy run: the restart tests kill the
+ * server behind a relay ten times at random moments of the run, each kill in
+ * its own share of the records still to do (so the kills are spread over the
+ * whole run and the last comes before its end), each outage a random length.
+ */
+import type { OutageTimes } from "./outage.js";
+import type { RelayRun } from "./relay.js";
+import { waitFor } from "./relay.js";
+
+/** Shortest and longest outage, ms: long enough for clients to notice, short enough for ten of them. */
+const DOWN_MS = { min: 500, max: 3000 };
+
+/** One kill of a {@link killServerRepeatedly} loop. */
+export interface ServerKill extends OutageTimes {
+  /** Records the run had done when the server was killed. */
+  atProcessed: number;
+}
+
+/** Options of {@link killServerRepeatedly}. */
+export interface KillServerOptions {
+  /** The run kept busy on the server. */
+  relay: RelayRun;
+  /** Records the run has to do in all. */
+  records: number;
+  /** Kills. */
+  kills: number;
+  /** Kills the server, keeps it down `downMs` and starts it again on the same port and data. */
+  restart: (downMs: number) => Promise<OutageTimes>;
+  /** Longest the run may take to reach a kill's moment, ms (it includes the previous outage's recovery). */
+  progressTimeoutMs: number;
+}
+
+/**
+ * Kills the server `kills` times: kill i comes once the run has done a random
+ * point of the i-th of `kills + 1` equal shares of what was left when the loop
+ * began, and not before the run has done a record since the previous kill (a
+ * run catching up in one jump may be past that moment already: the kill then
+ * comes at once, or after the run's end). Fails when the run crashes or stops
+ * making progress between kills.
+ */
+export async function killServerRepeatedly(options: KillServerOptions): Promise<ServerKill[]> {
+  const { relay, records, kills } = options;
+  const from = relay.processed;
+  const done: ServerKill[] = [];
+  for (let i = 0; i < kills; i++) {
+    const share = from + Math.floor(((records - from) * (i + Math.random())) / (kills + 1));
+    // At least one record more than at the last kill: each kill finds a run that got going again.
+    const target = Math.max(share, (done.at(-1)?.atProcessed ?? -1) + 1);
+    await waitFor(
+      `kill ${i + 1} of ${kills}: the run gets to record ${target}`,
+      () => relay.processed >= target,
+      {
+        timeoutMs: options.progressTimeoutMs,
+        failed: () => relay.crash(),
+        detail: () =>
+          `${relay.processed} of ${records} done; stats ${JSON.stringify(relay.stats())}; warnings:\n${relay.lastWarnings()}`,
+      },
+    );
+    const atProcessed = relay.processed;
+    if (atProcessed >= records)
+      throw new Error(
+        `kill ${i + 1} of ${kills} came after the run had done every record: it shows no outage`,
+      );
+    const downMs = DOWN_MS.min + Math.round(Math.random() * (DOWN_MS.max - DOWN_MS.min));
+    done.push({ atProcessed, ...(await options.restart(downMs)) });
+  }
+  return done;
+}
+
+/** One line about the kills, for a test's report: where each came and how long each outage lasted. */
+export function describeKills(kills: readonly ServerKill[]): string {
+  const at = kills.map((kill) => kill.atProcessed).join(", ");
+  const down = kills.map((kill) => kill.downMs).join(", ");
+  const restart = kills.map((kill) => kill.restartMs).join(", ");
+  return `${kills.length} kills at records ${at}; down ms ${down}; restarts took ms ${restart}`;
+}
