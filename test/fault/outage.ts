@@ -27,16 +27,19 @@ export async function killServer(server: ServiceProcess): Promise<void> {
 }
 
 /**
- * Kills `server`, waits `downMs`, and starts it again with `launch` (which must
- * resolve once the new process answers). Resolves with the new process.
+ * Kills `server` (or, with `graceful`, stops it with SIGTERM, so that it saves
+ * what it holds in memory first), waits `downMs`, and starts it again with
+ * `launch` (which must resolve once the new process answers). Resolves with
+ * the new process.
  */
 export async function restartServer(
   server: ServiceProcess,
   downMs: number,
   launch: () => Promise<ServiceProcess>,
+  { graceful = false }: { graceful?: boolean } = {},
 ): Promise<{ server: ServiceProcess; times: OutageTimes }> {
   const killedAt = Date.now();
-  await killServer(server);
+  await (graceful ? server.stop(5000) : killServer(server));
   await new Promise((resolve) => setTimeout(resolve, downMs));
   const startedAt = Date.now();
   const next = await launch();

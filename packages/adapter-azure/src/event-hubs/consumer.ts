@@ -25,6 +25,11 @@ type Listener = (change: AssignmentChange) => Promise<void>;
 
 /** Errors the SDK keeps reporting without recovering from them: surfaced through `receive`. */
 const FATAL = new Set(["NotFound", "Unauthenticated", "PermissionDenied", "InvalidArgument"]);
+/**
+ * What the checkpoint store's errors say when its container was deleted: it
+ * wraps Blob Storage's error in a plain Error, so only the text tells.
+ */
+const CONTAINER_GONE = /ContainerNotFound|container does not exist/i;
 
 /**
  * One instance of a consumer group on one hub: the SDK's load-balancing event
@@ -96,9 +101,7 @@ export class EventHubsConsumer implements ConsumerDriver {
       {
         processInitialize: async (ctx) => this.assigned(ctx),
         processEvents: async (events, ctx) => this.handOver(events, ctx),
-        processError: async (err) => {
-          if (FATAL.has(azureErrorCode(err))) this.buffer.fail(err);
-        },
+        processError: async (err) => this.failed(err),
         processClose: async (reason, ctx) => this.released(reason, ctx),
       },
       {
@@ -108,6 +111,23 @@ export class EventHubsConsumer implements ConsumerDriver {
         skipParsingBodyAsJson: true,
       },
     );
+  }
+
+  /**
+   * Ends the reads with errors the SDK would report every cycle without
+   * recovering. A deleted checkpoint container is one: without it no
+   * partition can be claimed, and the instance would sit idle with no error.
+   */
+  private failed(err: Error): void {
+    if (FATAL.has(azureErrorCode(err))) this.buffer.fail(err);
+    else if (CONTAINER_GONE.test(String(err))) {
+      const where = `eventhubs://${this.options.namespace}/${this.options.hub}`;
+      const message =
+        `${where}: the checkpoint container "${this.options.checkpoints.container}" is gone from the storage ` +
+        `account, so no partition can be claimed or checkpointed; create it again (opening the stream does) ` +
+        `and restart — the group then starts from its start position, as its checkpoints went with the container`;
+      this.buffer.fail(new SwitchyardError("NotFound", message, { cause: err }));
+    }
   }
 
   private async assigned(ctx: PartitionContext): Promise<void> {

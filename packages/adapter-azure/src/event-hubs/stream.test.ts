@@ -50,9 +50,10 @@ describeService("eventhubs", "event hubs streams (double)", (env) => {
   async function open(
     hub: string,
     params = "loadBalancing=greedy&updateIntervalMs=500",
+    container = "streams",
   ): Promise<StreamDriver> {
     const url = new URL(
-      `eventhubs://double.servicebus.windows.net/${hub}?checkpointContainer=streams&${params}`,
+      `eventhubs://double.servicebus.windows.net/${hub}?checkpointContainer=${container}&${params}`,
     );
     const driver = (await adapter.schemes[0]!.create(url, { name: "test", baseDir: "." })) as StreamDriver;
     opened.push(driver);
@@ -152,6 +153,25 @@ describeService("eventhubs", "event hubs streams (double)", (env) => {
       expect(values.size).toBe(200);
       expect(partitionsOf(fromA).size).toBeGreaterThan(0);
       expect(partitionsOf(fromB).size).toBeGreaterThan(0);
+    });
+
+    it("fails receive with NotFound, naming the container, once the checkpoint container is gone", async () => {
+      const hub = await freshHub(1);
+      const container = `gone-${process.pid}`;
+      const stream = await open(hub, "loadBalancing=greedy&updateIntervalMs=500", container);
+      const consumer = await stream.openConsumer({ group: "gone", start: "earliest", consumerName: "g" });
+      opened.push(consumer);
+      // An operator deletes the container: no partition can be claimed or checkpointed any more.
+      await new ContainerClient(storage, container).delete();
+      const deadline = Date.now() + 15_000;
+      let failure: unknown;
+      while (failure === undefined && Date.now() < deadline) {
+        failure = await consumer.receive(10, AbortSignal.timeout(500)).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      }
+      expect(failure).toMatchObject({ code: "NotFound", message: expect.stringContaining(`"${container}"`) });
     });
 
     it("keeps the records of a key on one partition", async () => {
