@@ -90,18 +90,23 @@ export class OwnKafka {
 
 /**
  * Publishes items 0…RECORDS-1 to the profile's `items` stream, starts the relay
- * pipeline in group `group`, and resolves once it is busy enough for the kill
- * (a quarter done). `started` receives the run at once, so the caller can stop
- * it whatever happens.
+ * pipeline in group `group` (with at most `maxInFlightBatches` batches of 100
+ * in flight, all of them by default), and resolves once it is busy enough for
+ * the kill (a quarter done). `started` receives the run at once, so the caller
+ * can stop it whatever happens.
  */
 export async function busyRelay(
   resolver: ResourceSource,
   group: string,
   started: (run: RelayRun) => void,
+  maxInFlightBatches = 100,
 ): Promise<RelayRun> {
   const items = new Stream<Item>(await resolver.open("stream", "items"), { name: "items", codec: json() });
   await publishItems(items, RECORDS);
-  const relay = new RelayRun(relayPipeline({ group, workMsPerRecord: WORK_MS_PER_RECORD }), resolver);
+  const relay = new RelayRun(
+    relayPipeline({ group, workMsPerRecord: WORK_MS_PER_RECORD, maxInFlightBatches }),
+    resolver,
+  );
   started(relay);
   await waitFor("the pipeline gets going", () => relay.processed >= KILL_AT, {
     timeoutMs: 30_000,

@@ -18,6 +18,8 @@ export interface RelayOptions {
   workMsPerRecord: number;
   /** A state store of the profile that also receives each item under its id. Default: none. */
   state?: string;
+  /** Batches of 100 in flight at most. Default 100: room to prefetch every record. */
+  maxInFlightBatches?: number;
 }
 
 /** Items from `items` to `processed` (keyed as they came), plus a state store when `options.state` is set. */
@@ -31,7 +33,7 @@ export function relayPipeline(options: RelayOptions): Pipeline<ProcessedItem> {
     .to("processed")
     // Room to prefetch every record: the source keeps fetching at the head while sinks are busy, so an
     // outage hits the consumer's fetches as well as the sinks' writes.
-    .configure({ batchSize: 100, maxInFlightBatches: 100 });
+    .configure({ batchSize: 100, maxInFlightBatches: options.maxInFlightBatches ?? 100 });
   if (options.state === undefined) return relayed;
   return relayed.store(options.state, { key: (item) => String(item.id), value: (item) => item.id });
 }
