@@ -10,16 +10,18 @@ export interface LinkedSignal {
 
 /**
  * Links several optional signals into one. Unlike `AbortSignal.any`, the
- * listeners are removed explicitly, so long-lived sources (a resource's
- * lifetime signal) do not collect one listener per call.
+ * registrations are removed explicitly, so long-lived sources (a resource's
+ * lifetime signal) do not collect one per call; and they go through
+ * {@link onAbort}, one real listener per source however many calls are linked
+ * to it at once (a hundred batches retrying a sink would otherwise trip Node's
+ * possible-leak warning at eleven).
  */
 export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSignal {
   const controller = new AbortController();
-  const attached: AbortSignal[] = [];
-  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  const forget: (() => void)[] = [];
   const dispose = () => {
-    for (const source of attached) source.removeEventListener("abort", onAbort);
-    attached.length = 0;
+    for (const remove of forget) remove();
+    forget.length = 0;
   };
   for (const source of sources) {
     if (source === undefined) continue;
@@ -28,8 +30,7 @@ export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSign
       controller.abort(source.reason);
       break;
     }
-    source.addEventListener("abort", onAbort, { once: true });
-    attached.push(source);
+    forget.push(onAbort(source, () => controller.abort(source.reason)));
   }
   return { signal: controller.signal, dispose };
 }
