@@ -13,7 +13,8 @@ import { formatKafkaNode, launchKafka } from "../services/kafka.js";
 import type { KafkaNode } from "../services/kafka.js";
 import { killServer, restartServer } from "./outage.js";
 import type { OutageTimes } from "./outage.js";
-import { RelayRun, publishItems, relayPipeline, waitFor } from "./relay.js";
+import { publishItems, relayPipeline, startBusy } from "./relay.js";
+import type { RelayRun } from "./relay.js";
 
 /** Records relayed per run. */
 export const RECORDS = 6000;
@@ -103,15 +104,10 @@ export async function busyRelay(
 ): Promise<RelayRun> {
   const items = new Stream<Item>(await resolver.open("stream", "items"), { name: "items", codec: json() });
   await publishItems(items, RECORDS);
-  const relay = new RelayRun(
+  return startBusy(
     relayPipeline({ group, workMsPerRecord: WORK_MS_PER_RECORD, maxInFlightBatches }),
     resolver,
+    KILL_AT,
+    started,
   );
-  started(relay);
-  await waitFor("the pipeline gets going", () => relay.processed >= KILL_AT, {
-    timeoutMs: 30_000,
-    failed: () => relay.crash(),
-    detail: () => `${relay.processed} of ${RECORDS} done; warnings:\n${relay.lastWarnings()}`,
-  });
-  return relay;
 }

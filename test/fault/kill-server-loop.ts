@@ -2,9 +2,15 @@
  * A server killed again and again under a busy run: the restart tests kill the
  * server behind a relay ten times at random moments of the run, each kill in
  * its own share of the records still to do (so the kills are spread over the
- * whole run and the last comes before its end), each outage a random length.
+ * whole run), each outage a random length; then they read every id back and
+ * check what every back end must show.
  */
+import type { ResourceSource } from "@switchyard/core";
+import { expect } from "vitest";
+import type { ProcessedLog } from "../e2e/processed-log.js";
 import type { OutageTimes } from "./outage.js";
+import type { Collected } from "./read-back.js";
+import { collectEveryId } from "./read-back.js";
 import type { RelayRun } from "./relay.js";
 import { waitFor } from "./relay.js";
 
@@ -70,4 +76,39 @@ export function describeKills(kills: readonly ServerKill[]): string {
   const down = kills.map((kill) => kill.downMs).join(", ");
   const restart = kills.map((kill) => kill.restartMs).join(", ");
   return `${kills.length} kills at records ${at}; down ms ${down}; restarts took ms ${restart}`;
+}
+
+/** What {@link collectAfterKills} read back, with the test's report line. */
+export interface AfterKills extends Collected {
+  /** Records, output, duplicates, dead letters, the kills, and how long the output took after the last restart. */
+  report: string;
+}
+
+/**
+ * Reads the output once the kills are over until every id of 0…records-1
+ * arrived (see {@link collectEveryId}), stops the run, and makes the report
+ * line; `server` names what was killed.
+ */
+export async function collectAfterKills(
+  resolver: ResourceSource,
+  group: string,
+  relay: RelayRun,
+  records: number,
+  killed: { server: string; kills: readonly ServerKill[] },
+  opened: (log: ProcessedLog) => void,
+): Promise<AfterKills> {
+  const backAt = Date.now();
+  const collected = await collectEveryId(resolver, group, relay, records, opened);
+  const { output, summary } = collected;
+  const report =
+    `${records} records, ${output.records} written, ${output.duplicates} duplicates, ` +
+    `${summary.deadLetters} dead letters; ${killed.server}: ${describeKills(killed.kills)}; ` +
+    `every id out ${Date.now() - backAt} ms after the last restart; ${relay.warnings.length} warnings`;
+  return { ...collected, report };
+}
+
+/** What every restart test must show: every id out, none it never published, and nothing dead-lettered (an outage is transient). */
+export function expectRiddenOut({ missing, unknown, summary, report }: AfterKills): void {
+  expect({ missing: missing.length, unknown }, report).toEqual({ missing: 0, unknown: [] });
+  expect(summary.deadLetters, `an outage is transient: nothing is dead-lettered; ${report}`).toBe(0);
 }

@@ -109,6 +109,29 @@ export class RelayRun {
   }
 }
 
+/**
+ * Starts `relay` on the resolver's resources and resolves once it has done
+ * `busyAt` records: busy, with work left, when the test takes a server away.
+ * Fails when the run stops on its own or takes longer than `timeoutMs`.
+ * `started` receives the run at once, so the caller can stop it whatever happens.
+ */
+export async function startBusy(
+  relay: Pipeline<ProcessedItem>,
+  resolver: ResourceSource,
+  busyAt: number,
+  started: (run: RelayRun) => void,
+  timeoutMs = 30_000,
+): Promise<RelayRun> {
+  const running = new RelayRun(relay, resolver);
+  started(running);
+  await waitFor("the pipeline gets going", () => running.processed >= busyAt, {
+    timeoutMs,
+    failed: () => running.crash(),
+    detail: () => `${running.processed} done; warnings:\n${running.lastWarnings()}`,
+  });
+  return running;
+}
+
 /** Waits until `done()` holds; throws after `timeoutMs`, or as soon as `failed()` gives a reason. */
 export async function waitFor(
   what: string,
