@@ -11,7 +11,7 @@ import type {
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode } from "../errors.js";
-import { batchSignal, deleteItem, expectStatus, readItem, writeItem } from "./calls.js";
+import { deleteItem, expectStatus, inBatch, readItem, writeItem } from "./calls.js";
 import type { Item } from "./calls.js";
 import { openCosmosContainer } from "./container.js";
 import { incrementCounter } from "./counters.js";
@@ -55,8 +55,9 @@ export class CosmosStateStore implements StateStoreDriver {
 
   async get(keys: string[], signal: AbortSignal): Promise<(StateEntry | undefined)[]> {
     this.check();
-    const batch = batchSignal(signal);
-    const outcomes = await Promise.all(keys.map((k) => readItem(this.container, itemId(k), batch)));
+    const outcomes = await inBatch(signal, (batch) =>
+      Promise.all(keys.map((k) => readItem(this.container, itemId(k), batch))),
+    );
     const now = Date.now();
     return outcomes.map((o, i) => {
       expectStatus(o, [200, 404], "read");
@@ -68,21 +69,22 @@ export class CosmosStateStore implements StateStoreDriver {
     this.check();
     const now = Date.now();
     const items = writes.map((w) => valueItem(w.key, w.value, this.field, w.ttlMs, now));
-    const batch = batchSignal(signal);
-    const outcomes = await Promise.all(
-      items.map((item, i) => writeItem(this.container, item, writes[i]!.ifVersion, batch)),
-    );
-    return Promise.all(
-      outcomes.map(async (o, i): Promise<StateWriteResult> => {
-        const ifVersion = writes[i]!.ifVersion;
-        if (o.status === 200 || o.status === 201) return { ok: true, version: o.etag ?? "" };
-        if (o.status === 412 || (o.status === 404 && typeof ifVersion === "string")) return CONFLICT;
-        // "Only if absent" also holds for an item that expired but was not deleted yet.
-        if (o.status === 409 && ifVersion === null) return this.replaceExpired(items[i]!, batch);
-        expectStatus(o, [], "write");
-        return CONFLICT;
-      }),
-    );
+    return inBatch(signal, async (batch) => {
+      const outcomes = await Promise.all(
+        items.map((item, i) => writeItem(this.container, item, writes[i]!.ifVersion, batch)),
+      );
+      return Promise.all(
+        outcomes.map(async (o, i): Promise<StateWriteResult> => {
+          const ifVersion = writes[i]!.ifVersion;
+          if (o.status === 200 || o.status === 201) return { ok: true, version: o.etag ?? "" };
+          if (o.status === 412 || (o.status === 404 && typeof ifVersion === "string")) return CONFLICT;
+          // "Only if absent" also holds for an item that expired but was not deleted yet.
+          if (o.status === 409 && ifVersion === null) return this.replaceExpired(items[i]!, batch);
+          expectStatus(o, [], "write");
+          return CONFLICT;
+        }),
+      );
+    });
   }
 
   private async replaceExpired(item: Item, signal: AbortSignal): Promise<StateWriteResult> {
@@ -94,8 +96,9 @@ export class CosmosStateStore implements StateStoreDriver {
 
   async delete(keys: string[], signal: AbortSignal): Promise<void> {
     this.check();
-    const batch = batchSignal(signal);
-    const outcomes = await Promise.all(keys.map((k) => deleteItem(this.container, itemId(k), batch)));
+    const outcomes = await inBatch(signal, (batch) =>
+      Promise.all(keys.map((k) => deleteItem(this.container, itemId(k), batch))),
+    );
     for (const o of outcomes) expectStatus(o, [200, 204, 404], "delete");
   }
 
@@ -106,8 +109,9 @@ export class CosmosStateStore implements StateStoreDriver {
         throw new SwitchyardError("InvalidArgument", `increment of "${key}" by ${by}: pass a finite number`);
       }
     }
-    const batch = batchSignal(signal);
-    return Promise.all(increments.map((inc) => incrementCounter(this.container, this.field, inc, batch)));
+    return inBatch(signal, (batch) =>
+      Promise.all(increments.map((inc) => incrementCounter(this.container, this.field, inc, batch))),
+    );
   }
 
   errorCode(err: unknown): ErrorCode {

@@ -3,7 +3,7 @@ import type { Container, CosmosClient, JSONObject } from "@azure/cosmos";
 import type { ErrorCode, Point, TimeSeriesCapabilities, TimeSeriesDriver } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode } from "../errors.js";
-import { batchSignal, expectStatus, writeItem } from "./calls.js";
+import { expectStatus, inBatch, writeItem } from "./calls.js";
 import { openCosmosContainer } from "./container.js";
 import type { CosmosOptions } from "./options.js";
 
@@ -82,12 +82,13 @@ export class CosmosTimeSeries implements TimeSeriesDriver {
         "FailedPrecondition",
         `cosmos time series "${this.options.container}": sink is closed`,
       );
-    const batch = batchSignal(signal);
-    const outcomes = await Promise.all(
-      points.map((p) => {
-        const item = pointItem(p, this.field, this.options.retentionDays);
-        return writeItem(this.container, item, undefined, batch);
-      }),
+    const outcomes = await inBatch(signal, (batch) =>
+      Promise.all(
+        points.map((p) => {
+          const item = pointItem(p, this.field, this.options.retentionDays);
+          return writeItem(this.container, item, undefined, batch);
+        }),
+      ),
     );
     for (const o of outcomes) expectStatus(o, [200, 201], "point write");
   }

@@ -1,5 +1,5 @@
 import { GoogleAuth } from "google-auth-library";
-import { SwitchyardError } from "@switchyard/core/driver";
+import { SwitchyardError, withDeadline } from "@switchyard/core/driver";
 import type { ErrorCode, ModelCapabilities, ModelDriver } from "@switchyard/core/driver";
 import { gcpErrorCode } from "../errors.js";
 import { vertexSettings } from "./settings.js";
@@ -60,13 +60,20 @@ export class VertexEndpoint implements ModelDriver {
     const { where, predictUrl, timeoutMs, parameters } = this.settings;
     if (this.#closed) throw new SwitchyardError("FailedPrecondition", `${where}: the driver is closed`);
     if (inputs.length === 0) return [];
-    const res = await fetch(predictUrl, {
-      method: "POST",
-      headers: await this.#headers(),
-      body: requestBody(inputs, parameters),
-      signal: timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal,
-    });
-    const text = await res.text();
+    const deadline = withDeadline(signal, timeoutMs > 0 ? timeoutMs : undefined);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(predictUrl, {
+        method: "POST",
+        headers: await this.#headers(),
+        body: requestBody(inputs, parameters),
+        signal: deadline.signal,
+      });
+      text = await res.text();
+    } finally {
+      deadline.dispose();
+    }
     if (!res.ok)
       throw new VertexHttpError(res.status, `${where} answered ${res.status}: ${errorMessage(text)}`);
     return predictionsOf(text, inputs.length, where);

@@ -3,6 +3,7 @@
  * connections are pooled by Node's HTTP client), with an optional per-call timeout.
  */
 import { SwitchyardError } from "../errors.js";
+import { withDeadline } from "../resources/signals.js";
 
 /** A fetch-compatible function; the global `fetch` unless a client was injected. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -42,12 +43,20 @@ export interface JsonCall {
  * with HttpStatusError; a 2xx answer that is not JSON rejects with Internal.
  */
 export async function callJson(call: JsonCall): Promise<unknown> {
-  const res = await send(
-    call,
-    call.body === undefined ? undefined : JSON.stringify(call.body),
-    call.body === undefined ? {} : { "content-type": "application/json", accept: "application/json" },
-  );
-  const text = await res.text();
+  const deadline = withDeadline(call.signal, call.timeoutMs);
+  let res: Response;
+  let text: string;
+  try {
+    res = await send(
+      call,
+      deadline.signal,
+      call.body === undefined ? undefined : JSON.stringify(call.body),
+      call.body === undefined ? {} : { "content-type": "application/json", accept: "application/json" },
+    );
+    text = await res.text();
+  } finally {
+    deadline.dispose();
+  }
   if (!res.ok) {
     throw new HttpStatusError(res.status, `${call.what} answered ${res.status}: ${errorMessage(text)}`);
   }
@@ -67,8 +76,15 @@ export async function callBytes(
   body: Uint8Array,
   headers: Readonly<Record<string, string>>,
 ): Promise<{ headers: Headers; bytes: Buffer }> {
-  const res = await send(call, body, headers);
-  const bytes = Buffer.from(await res.arrayBuffer());
+  const deadline = withDeadline(call.signal, call.timeoutMs);
+  let res: Response;
+  let bytes: Buffer;
+  try {
+    res = await send(call, deadline.signal, body, headers);
+    bytes = Buffer.from(await res.arrayBuffer());
+  } finally {
+    deadline.dispose();
+  }
   if (!res.ok) {
     const text = bytes.toString("utf8");
     throw new HttpStatusError(res.status, `${call.what} answered ${res.status}: ${errorMessage(text)}`);
@@ -78,13 +94,10 @@ export async function callBytes(
 
 function send(
   call: JsonCall,
+  signal: AbortSignal,
   body: string | Uint8Array | undefined,
   headers: Readonly<Record<string, string>>,
 ): Promise<Response> {
-  const signal =
-    call.timeoutMs === undefined
-      ? call.signal
-      : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
   const init: RequestInit = {
     method: body === undefined ? "GET" : "POST",
     signal,

@@ -4,6 +4,7 @@
  * `POST /invocations` with `dataframe_split` rows per batch.
  */
 import { SwitchyardError } from "../errors.js";
+import { withDeadline } from "../resources/signals.js";
 import type { HttpModelTarget } from "./endpoint-url.js";
 import { HttpModelDriver } from "./http-model-driver.js";
 import { inputRows } from "./rows.js";
@@ -45,10 +46,14 @@ export class MlflowDriver extends HttpModelDriver {
   async probe(signal: AbortSignal): Promise<void> {
     this.checkOpen();
     const { fetch, timeoutMs, headers } = this.target;
-    const deadline =
-      timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-    const res = await fetch(`${this.target.origin}/ping`, { signal: deadline, headers });
-    await res.arrayBuffer();
+    const deadline = withDeadline(signal, timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(`${this.target.origin}/ping`, { signal: deadline.signal, headers });
+      await res.arrayBuffer();
+    } finally {
+      deadline.dispose();
+    }
     if (!res.ok) {
       throw new SwitchyardError("Unavailable", `${this.target.what}: /ping answered ${res.status}`);
     }

@@ -1,5 +1,10 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, expect, it } from "vitest";
 import { linkSignals } from "./signals.js";
+
+setFlagsFromString("--expose-gc");
+const collect = runInNewContext("gc") as () => void;
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error) => warnings.push(warning);
@@ -34,4 +39,16 @@ it("is aborted at once, with the reason, when a source already is", () => {
   const link = linkSignals(undefined, AbortSignal.abort("gone"));
   expect(link.signal.aborted).toBe(true);
   expect(link.signal.reason).toBe("gone");
+});
+
+it("keeps nothing alive on a long-lived source once each link is disposed", () => {
+  // The Cosmos DB and Event Hubs drivers link one signal per batch to a store's lifetime signal.
+  const lifetime = new AbortController().signal;
+  const link = () => linkSignals(lifetime).dispose();
+  for (let i = 0; i < 500; i++) link();
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 20_000; i++) link();
+  collect();
+  expect(process.memoryUsage().heapUsed - before).toBeLessThan(5_000_000);
 });

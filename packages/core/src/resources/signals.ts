@@ -35,6 +35,34 @@ export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSign
   return { signal: controller.signal, dispose };
 }
 
+/**
+ * `signal`, or with `timeoutMs` a signal that also aborts after that long
+ * (with a `TimeoutError`, as `AbortSignal.timeout` does); dispose when the
+ * call is over. Not `AbortSignal.any`: on Node 20 it keeps about 2 KB alive
+ * per call on a long-lived source (a resource's lifetime signal) for as long
+ * as the source lives — 48 MB after 20,000 model calls.
+ */
+export function withDeadline(signal: AbortSignal, timeoutMs: number | undefined): LinkedSignal {
+  if (timeoutMs === undefined) return { signal, dispose: () => undefined };
+  const controller = new AbortController();
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  const forget = onAbort(signal, () => controller.abort(signal.reason));
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    timeoutMs,
+  );
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      forget();
+    },
+  };
+}
+
 /** The error an operation rejects with when its signal aborts. */
 export function canceled(what: string): SwitchyardError {
   return new SwitchyardError("Canceled", `${what}: canceled`);
