@@ -5,9 +5,7 @@
  * flush timer (about a second per call, measured), too slow for state reads
  * on a pipeline's path (docs/decisions/1902-cosmos-state-layout.md).
  */
-import { setMaxListeners } from "node:events";
 import type { Container, ItemResponse, JSONObject } from "@azure/cosmos";
-import { linkSignals } from "@switchyard/core/driver";
 
 /** One call's outcome: its status, the item it returned and its etag. */
 export interface Outcome {
@@ -40,22 +38,6 @@ async function settle(call: Promise<ItemResponse<JSONObject>>): Promise<Outcome>
     const code = (err as { code?: unknown } | null)?.code;
     if (typeof code !== "number") throw err;
     return { status: code, item: undefined, etag: undefined, error: err };
-  }
-}
-
-/**
- * Runs one batch of concurrent calls on a signal of its own that follows
- * `signal`: each call listens to it, more than Node's default of 10 listeners
- * per signal. The link is undone when the batch ends (`AbortSignal.any`, used
- * before, kept about 1 KB per batch alive on the store's lifetime signal on Node 20).
- */
-export async function inBatch<T>(signal: AbortSignal, calls: (batch: AbortSignal) => Promise<T>): Promise<T> {
-  const batch = linkSignals(signal);
-  setMaxListeners(0, batch.signal);
-  try {
-    return await calls(batch.signal);
-  } finally {
-    batch.dispose();
   }
 }
 

@@ -11,7 +11,8 @@ import type {
 } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode } from "../errors.js";
-import { deleteItem, expectStatus, inBatch, readItem, writeItem } from "./calls.js";
+import { inBatch } from "../batch-signal.js";
+import { deleteItem, expectStatus, readItem, writeItem } from "./calls.js";
 import type { Item } from "./calls.js";
 import { openCosmosContainer } from "./container.js";
 import { incrementCounter } from "./counters.js";

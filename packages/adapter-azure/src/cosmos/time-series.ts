@@ -3,7 +3,8 @@ import type { Container, CosmosClient, JSONObject } from "@azure/cosmos";
 import type { ErrorCode, Point, TimeSeriesCapabilities, TimeSeriesDriver } from "@switchyard/core/driver";
 import { SwitchyardError } from "@switchyard/core/driver";
 import { azureErrorCode } from "../errors.js";
-import { expectStatus, inBatch, writeItem } from "./calls.js";
+import { inBatch } from "../batch-signal.js";
+import { expectStatus, writeItem } from "./calls.js";
 import { openCosmosContainer } from "./container.js";
 import type { CosmosOptions } from "./options.js";
 

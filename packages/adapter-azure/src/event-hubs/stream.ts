@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { setMaxListeners } from "node:events";
 import type { EventDataBatch, EventHubProducerClient } from "@azure/event-hubs";
 import type {
   ConsumerDriver,
@@ -10,7 +9,8 @@ import type {
   StreamCapabilities,
   StreamDriver,
 } from "@switchyard/core/driver";
-import { OpenConsumers, SwitchyardError, linkSignals } from "@switchyard/core/driver";
+import { OpenConsumers, SwitchyardError } from "@switchyard/core/driver";
+import { inBatch } from "../batch-signal.js";
 import { azureErrorCode, startupError } from "../errors.js";
 import { hostOf, producerFor } from "./clients.js";
 import { EventHubsConsumer } from "./consumer.js";
@@ -104,22 +104,15 @@ export class EventHubsStream implements StreamDriver {
     });
     const results: SendResult[] = records.map(() => ({ id: randomUUID() }));
     const groups = [...byKey];
-    // The concurrent sends each listen to the signal: more than Node's default of 10 listeners. Linked,
-    // not AbortSignal.any, which keeps about 1 KB per call alive on a long-lived signal on Node 20.
-    const shared = linkSignals(signal);
-    setMaxListeners(0, shared.signal);
     let next = 0;
-    const worker = async () => {
+    const worker = async (signal: AbortSignal) => {
       while (next < groups.length) {
         const [key, indexes] = groups[next++]!;
-        await this.sendKey(key, indexes, records, results, shared.signal);
+        await this.sendKey(key, indexes, records, results, signal);
       }
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, groups.length) }, worker));
-    } finally {
-      shared.dispose();
-    }
+    const workers = Math.min(SEND_CONCURRENCY, groups.length);
+    await inBatch(signal, (shared) => Promise.all(Array.from({ length: workers }, () => worker(shared))));
     return results;
   }
 

@@ -1,5 +1,5 @@
 import { GoogleAuth } from "google-auth-library";
-import { SwitchyardError, withDeadline } from "@switchyard/core/driver";
+import { SwitchyardError, deadlineSignal } from "@switchyard/core/driver";
 import type { ErrorCode, ModelCapabilities, ModelDriver } from "@switchyard/core/driver";
 import { gcpErrorCode } from "../errors.js";
 import { vertexSettings } from "./settings.js";
@@ -60,7 +60,7 @@ export class VertexEndpoint implements ModelDriver {
     const { where, predictUrl, timeoutMs, parameters } = this.settings;
     if (this.#closed) throw new SwitchyardError("FailedPrecondition", `${where}: the driver is closed`);
     if (inputs.length === 0) return [];
-    const deadline = withDeadline(signal, timeoutMs > 0 ? timeoutMs : undefined);
+    const deadline = deadlineSignal(signal, timeoutMs > 0 ? timeoutMs : undefined);
     let res: Response;
     let text: string;
     try {

@@ -35,7 +35,7 @@ export type { ErrorCode } from "../errors.js";
 export { OPEN_INFERENCE_PROTO, openInferenceMethods } from "../http-models/open-inference-proto.js";
 export type { OpenInferenceMethod, OpenInferenceRpc } from "../http-models/open-inference-proto.js";
 export { OpenConsumers } from "../resources/open-consumers.js";
-export { linkSignals, raceAbort, withDeadline } from "../resources/signals.js";
+export { linkSignals, raceAbort, deadlineSignal } from "../resources/signals.js";
 export type { LinkedSignal } from "../resources/signals.js";
 export { TLS_FILE_PARAMS, tlsConnectionOptions } from "../tls/pem-files.js";
 export type { TlsFileParam, TlsFiles } from "../tls/pem-files.js";

@@ -3,7 +3,7 @@
  * connections are pooled by Node's HTTP client), with an optional per-call timeout.
  */
 import { SwitchyardError } from "../errors.js";
-import { withDeadline } from "../resources/signals.js";
+import { deadlineSignal } from "../resources/signals.js";
 
 /** A fetch-compatible function; the global `fetch` unless a client was injected. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -43,7 +43,7 @@ export interface JsonCall {
  * with HttpStatusError; a 2xx answer that is not JSON rejects with Internal.
  */
 export async function callJson(call: JsonCall): Promise<unknown> {
-  const deadline = withDeadline(call.signal, call.timeoutMs);
+  const deadline = deadlineSignal(call.signal, call.timeoutMs);
   let res: Response;
   let text: string;
   try {
@@ -76,7 +76,7 @@ export async function callBytes(
   body: Uint8Array,
   headers: Readonly<Record<string, string>>,
 ): Promise<{ headers: Headers; bytes: Buffer }> {
-  const deadline = withDeadline(call.signal, call.timeoutMs);
+  const deadline = deadlineSignal(call.signal, call.timeoutMs);
   let res: Response;
   let bytes: Buffer;
   try {

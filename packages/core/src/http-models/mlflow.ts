@@ -4,7 +4,7 @@
  * `POST /invocations` with `dataframe_split` rows per batch.
  */
 import { SwitchyardError } from "../errors.js";
-import { withDeadline } from "../resources/signals.js";
+import { deadlineSignal } from "../resources/signals.js";
 import type { HttpModelTarget } from "./endpoint-url.js";
 import { HttpModelDriver } from "./http-model-driver.js";
 import { inputRows } from "./rows.js";
@@ -46,7 +46,7 @@ export class MlflowDriver extends HttpModelDriver {
   async probe(signal: AbortSignal): Promise<void> {
     this.checkOpen();
     const { fetch, timeoutMs, headers } = this.target;
-    const deadline = withDeadline(signal, timeoutMs);
+    const deadline = deadlineSignal(signal, timeoutMs);
     let res: Response;
     try {
       res = await fetch(`${this.target.origin}/ping`, { signal: deadline.signal, headers });

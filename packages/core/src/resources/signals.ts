@@ -42,7 +42,7 @@ export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSign
  * per call on a long-lived source (a resource's lifetime signal) for as long
  * as the source lives — 48 MB after 20,000 model calls.
  */
-export function withDeadline(signal: AbortSignal, timeoutMs: number | undefined): LinkedSignal {
+export function deadlineSignal(signal: AbortSignal, timeoutMs: number | undefined): LinkedSignal {
   if (timeoutMs === undefined) return { signal, dispose: () => undefined };
   const controller = new AbortController();
   if (signal.aborted) {
