@@ -6,7 +6,12 @@
  * - batch reads: `StateStore.getMany` of 100 keys (one BatchGetItem, consistent
  *   reads) against `BatchGetItemCommand` of the same 100 keys, keys per second;
  * - increments (in `extra`): `StateStore.increment` (one conditional
- *   `UpdateItem ADD`) against `UpdateItemCommand` with `ADD`, calls per second.
+ *   `UpdateItem ADD` returning the new count) against `UpdateItemCommand` with
+ *   `ADD` and `UPDATED_NEW`, calls per second.
+ *
+ * Each also reports the CPU this process took per run (`cpuRatio`): dynalite
+ * runs in another process, so that is the client's work alone, while calls per
+ * second also count the longer expressions dynalite has to parse.
  *
  * Both sides keep 16 calls in flight. `npm run bench -- dynamodb-state [calls] [runs]`
  * (defaults 400 and 5).
@@ -72,6 +77,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
           );
           if (Object.keys(reply.UnprocessedKeys ?? {}).length > 0) throw new Error("unprocessed keys");
         })) * 100,
+      { cpu: true },
     );
     const increments = await interleaved(
       "dynamodb-state-increment",
@@ -87,9 +93,11 @@ export default async function bench(args: string[]): Promise<BenchResult> {
               Key: { key: { S: `raw-count:${i % KEYS}` } },
               UpdateExpression: "ADD n :by",
               ExpressionAttributeValues: { ":by": { N: "1" } },
+              ReturnValues: "UPDATED_NEW",
             }),
           ),
         ),
+      { cpu: true },
     );
     return {
       ...reads,
@@ -97,6 +105,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         "increment calls/s": increments.ours,
         "raw UpdateItem ADD calls/s": increments.baseline,
         "increment ratio": increments.ratio,
+        "increment CPU ratio": increments.cpuRatio!,
       },
     };
   } finally {

@@ -9,6 +9,10 @@
  *   every record is decoded, against GetShardIterator/GetRecords per shard and
  *   `JSON.parse`, both timed from the first read call.
  *
+ * Both also report the CPU this process took per run (`cpuRatio`; the
+ * emulators are other processes). The adapter's consume CPU includes its lease
+ * work in dynalite (creating and taking the group's leases, renewing them).
+ *
  * `npm run bench -- kinesis [records] [runs]` (defaults 5000 and 5).
  */
 import { randomUUID } from "node:crypto";
@@ -151,6 +155,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       runs,
       () => publishOurs(stream, records),
       () => publishRaw(clients.kinesis, raw, records),
+      { cpu: true },
     );
     // Each stream now holds (runs + 1) × records; reading the first `records` from the start is the same work on both.
     const consume = await interleaved(
@@ -160,6 +165,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       runs,
       () => consumeOurs(stream, records),
       () => consumeRaw(clients.kinesis, raw, records),
+      { cpu: true },
     );
     return {
       ...publish,
@@ -167,6 +173,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         "consume+decode records/s": consume.ours,
         "raw GetRecords + JSON.parse records/s": consume.baseline,
         "consume ratio": consume.ratio,
+        "consume CPU ratio": consume.cpuRatio!,
       },
     };
   } finally {

@@ -16,6 +16,26 @@ export interface BenchResult {
   baselineName: string;
   /** Further named medians (e.g. a reference tool as ceiling), optional. */
   extra?: Record<string, number>;
+  /**
+   * Median CPU milliseconds this process spent per run on each side, when both
+   * sides do the same work per run and the server under test is another
+   * process (`interleaved(…, { cpu: true })`).
+   */
+  cpuMs?: { ours: number; baseline: number };
+  /** baseline CPU ÷ our CPU for the same work: 0.9 means ours takes 1.11× the CPU. */
+  cpuRatio?: number;
+}
+
+/** How `interleaved` measures. */
+export interface InterleavedOptions {
+  /** Where the per-run lines go (default stderr). */
+  log?: (line: string) => void;
+  /**
+   * Also measure this process's CPU time (user + system, every thread) per run.
+   * Only meaningful when both sides do the same work per run and the server
+   * they call runs in another process, so the time is the client's alone.
+   */
+  cpu?: boolean;
 }
 
 /** The median of a non-empty list of numbers. */
@@ -27,7 +47,8 @@ export function median(values: readonly number[]): number {
 
 /**
  * Runs `ours` and `baseline` alternately (A B A B …) after one warm-up of each,
- * so both see the same machine drift, and returns the medians and their ratio.
+ * so both see the same machine drift, and returns the medians and their ratio
+ * (and, with `cpu`, the CPU each side took).
  */
 export async function interleaved(
   name: string,
@@ -36,19 +57,28 @@ export async function interleaved(
   runs: number,
   ours: () => Promise<number>,
   baseline: () => Promise<number>,
-  log: (line: string) => void = (line) => console.error(line),
+  { log = (line) => console.error(line), cpu = false }: InterleavedOptions = {},
 ): Promise<BenchResult> {
   await ours();
   await baseline();
   const a: number[] = [];
   const b: number[] = [];
+  const cpuA: number[] = [];
+  const cpuB: number[] = [];
   for (let i = 0; i < runs; i++) {
-    a.push(await ours());
-    b.push(await baseline());
-    log(`run ${i + 1}/${runs}: ours ${fmt(a[i]!)} ${unit}, ${baselineName} ${fmt(b[i]!)} ${unit}`);
+    a.push(await timedCpu(ours, cpuA));
+    b.push(await timedCpu(baseline, cpuB));
+    const cpuNote = cpu ? ` (CPU ${fmt(cpuA[i]!)} ms vs ${fmt(cpuB[i]!)} ms)` : "";
+    log(`run ${i + 1}/${runs}: ours ${fmt(a[i]!)} ${unit}, ${baselineName} ${fmt(b[i]!)} ${unit}${cpuNote}`);
   }
   const oursMedian = median(a);
   const baselineMedian = median(b);
+  const cpuFields = cpu
+    ? {
+        cpuMs: { ours: round(median(cpuA)), baseline: round(median(cpuB)) },
+        cpuRatio: Math.round((median(cpuB) / median(cpuA)) * 1000) / 1000,
+      }
+    : {};
   return {
     bench: name,
     unit,
@@ -57,7 +87,17 @@ export async function interleaved(
     ratio: Math.round((oursMedian / baselineMedian) * 1000) / 1000,
     runs,
     baselineName,
+    ...cpuFields,
   };
+}
+
+/** Runs `side`, pushing the CPU milliseconds it took onto `into`. */
+async function timedCpu(side: () => Promise<number>, into: number[]): Promise<number> {
+  const start = process.cpuUsage();
+  const result = await side();
+  const used = process.cpuUsage(start);
+  into.push((used.user + used.system) / 1000);
+  return result;
 }
 
 function round(n: number): number {

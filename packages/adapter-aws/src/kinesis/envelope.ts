@@ -11,7 +11,6 @@ import type { Headers } from "@switchyard/core/driver";
 /** The four bytes an enveloped record starts with. */
 export const ENVELOPE_MAGIC = Uint8Array.of(0x00, 0x53, 0x57, 0x31);
 const PREFIX = ENVELOPE_MAGIC.length + 4;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** A record's parts as read back from Kinesis data. */
@@ -24,14 +23,26 @@ export interface Unwrapped {
   timestamp: number;
 }
 
-/** Wraps a payload with its headers and event time. */
+/**
+ * Wraps a payload with its headers and event time. Runs once per published
+ * record, so it takes the cheap ways: the JSON text built by hand (an event
+ * time is an integer, `{}` stands for no headers), and one pooled Buffer
+ * written in place (a fresh Uint8Array costs about a microsecond to allocate,
+ * more than the rest of this function).
+ */
 export function wrap(value: Uint8Array, headers: Headers, timestamp: number): Uint8Array {
-  const meta = encoder.encode(JSON.stringify({ t: timestamp, h: headers }));
-  const out = new Uint8Array(PREFIX + meta.length + value.length);
+  let h = "{}";
+  for (const _ in headers) {
+    h = JSON.stringify(headers);
+    break;
+  }
+  const meta = `{"t":${JSON.stringify(timestamp)},"h":${h}}`;
+  const length = Buffer.byteLength(meta);
+  const out = Buffer.allocUnsafe(PREFIX + length + value.length);
   out.set(ENVELOPE_MAGIC, 0);
-  new DataView(out.buffer).setUint32(ENVELOPE_MAGIC.length, meta.length);
-  out.set(meta, PREFIX);
-  out.set(value, PREFIX + meta.length);
+  out.writeUInt32BE(length, ENVELOPE_MAGIC.length);
+  out.write(meta, PREFIX);
+  out.set(value, PREFIX + length);
   return out;
 }
 

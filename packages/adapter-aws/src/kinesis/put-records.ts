@@ -34,7 +34,8 @@ export function prepare(
   maxRecordBytes: number,
 ): PreparedRecord {
   const key = record.key ?? randomUUID();
-  const declared = record.value.byteLength + (record.key === undefined ? 0 : Buffer.byteLength(record.key));
+  const keyBytes = Buffer.byteLength(key);
+  const declared = record.value.byteLength + (record.key === undefined ? 0 : keyBytes);
   if (declared > maxRecordBytes) {
     throw new SwitchyardError(
       "InvalidArgument",
@@ -48,7 +49,7 @@ export function prepare(
     );
   }
   const data = raw ? record.value : wrap(record.value, record.headers, record.timestamp);
-  const bytes = data.byteLength + Buffer.byteLength(key);
+  const bytes = data.byteLength + keyBytes;
   if (bytes > MAX_KINESIS_RECORD_BYTES) {
     throw new SwitchyardError(
       "InvalidArgument",

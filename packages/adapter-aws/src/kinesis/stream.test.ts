@@ -147,6 +147,54 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       expect(seen.sort()).toEqual([...sent].sort());
     });
 
+    it("resends only the records PutRecords refused and the later ones of their keys, each key in order", async () => {
+      const { open } = await fresh(2);
+      // A real client against kinesalite whose first PutRecords call is answered as a throttled shard answers:
+      // the records of key k3 refused with ProvisionedThroughputExceededException, the rest written.
+      const client = new KinesisClient({
+        region: "us-east-1",
+        endpoint: kinesisEndpoint,
+        requestHandler: new NodeHttpHandler(),
+      });
+      cleanup.push(async () => client.destroy());
+      const sentKeys: string[][] = [];
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName !== "PutRecordsCommand") return next(args);
+          const input = args.input as { Records: { PartitionKey: string }[] };
+          sentKeys.push(input.Records.map((r) => r.PartitionKey));
+          if (sentKeys.length > 1) return next(args);
+          const refused = input.Records.map((r) => r.PartitionKey === "k3");
+          const kept = input.Records.filter((_, i) => !refused[i]);
+          const reply = await next({ ...args, input: { ...input, Records: kept } });
+          const written = [...((reply.output as { Records: object[] }).Records ?? [])];
+          const throttled = {
+            ErrorCode: "ProvisionedThroughputExceededException",
+            ErrorMessage: "Rate exceeded for shard",
+          };
+          const output = {
+            ...reply.output,
+            FailedRecordCount: refused.filter(Boolean).length,
+            Records: refused.map((no) => (no ? throttled : written.shift())),
+          };
+          return { ...reply, output };
+        },
+        { step: "initialize", name: "throttleKeyK3Once" },
+      );
+      const values = Array.from({ length: 60 }, (_, i) => `k${i % 6}:${i}`);
+      await open({ client }).publish(values.map((v) => ({ key: v.split(":")[0], value: encode(v) })));
+      expect(sentKeys).toHaveLength(2);
+      expect(sentKeys[1], "the retry sends k3's records and nothing else").toEqual(Array(10).fill("k3"));
+      const sub = await open().subscribe({ group: `g-${randomUUID().slice(0, 8)}`, start: "earliest" });
+      cleanup.push(() => sub.close());
+      const { seen } = await receive(sub, values.length);
+      expect(seen.map((r) => r.value).sort()).toEqual([...values].sort());
+      for (let k = 0; k < 6; k++) {
+        const ofKey = seen.filter((r) => r.key === `k${k}`).map((r) => Number(r.value.split(":")[1]));
+        expect(ofKey, `key k${k} in order`).toEqual([...ofKey].sort((a, b) => a - b));
+      }
+    });
+
     it("asks GetRecords for maxRecords whatever less a receive wants, and hands out the rest without another call", async () => {
       const { open, openDriver } = await fresh(1);
       const sent = Array.from({ length: 600 }, (_, i) => `r${i}`);

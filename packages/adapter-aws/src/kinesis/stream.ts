@@ -36,8 +36,9 @@ export interface KinesisStreamOptions {
   onError?: (err: unknown) => void;
 }
 
+/** A record on its way: its entry and size, its place in the send, its partition key. */
 interface Pending extends PreparedRecord {
-  record: OutgoingRecord;
+  index: number;
   key: string;
 }
 
@@ -77,23 +78,36 @@ export class KinesisStream implements StreamDriver {
    * Publishes in PutRecords calls within the limits. When a call rejects some
    * records, the send fails (core retries the batch) and remembers what was
    * accepted, so the retry sends only the rejected records — and, to keep each
-   * key in order, the records of their keys that came after them.
+   * key in order, the records of their keys that came after them. A send that
+   * all goes through remembers nothing: most do, and a WeakMap entry per record
+   * costs more than the rest of the driver's work on it.
    */
   async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
     this.checkOpen();
     if (this.settings.createShards !== undefined) await this.ensure(signal);
     const stream = this.settings.stream;
+    const results = new Array<SendResult | undefined>(records.length);
     const todo: Pending[] = [];
-    for (const record of records) {
-      if (this.accepted.has(record)) continue;
-      const prepared = prepare(stream, record, !this.settings.envelope, this.capabilities.maxRecordBytes);
-      todo.push({ ...prepared, record, key: prepared.entry.PartitionKey! });
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!;
+      const earlier = this.accepted.get(record);
+      if (earlier !== undefined) {
+        results[index] = earlier;
+        continue;
+      }
+      const { entry, bytes } = prepare(
+        stream,
+        record,
+        !this.settings.envelope,
+        this.capabilities.maxRecordBytes,
+      );
+      todo.push({ entry, bytes, index, key: entry.PartitionKey! });
     }
     const failedKeys = new Set<string>();
     let firstFailure: { code: string; message: string } | undefined;
     let rejected = 0;
-    for (const call of planCalls(todo.filter((p) => !failedKeys.has(p.key)))) {
-      const sendable = call.filter((p) => !failedKeys.has(p.key));
+    for (const call of planCalls(todo)) {
+      const sendable = failedKeys.size === 0 ? call : call.filter((p) => !failedKeys.has(p.key));
       if (sendable.length === 0) continue;
       const outcomes = await putRecords(
         this.kinesis,
@@ -101,24 +115,29 @@ export class KinesisStream implements StreamDriver {
         sendable.map((p) => p.entry),
         signal,
       );
-      outcomes.forEach((outcome, i) => {
+      for (let i = 0; i < sendable.length; i++) {
         const p = sendable[i]!;
+        const outcome = outcomes[i]!;
         if (outcome.ok && !failedKeys.has(p.key)) {
-          this.accepted.set(p.record, outcome.result);
-          return;
+          results[p.index] = outcome.result;
+          continue;
         }
         rejected++;
         failedKeys.add(p.key);
         if (!outcome.ok) firstFailure ??= outcome;
-      });
+      }
     }
     if (firstFailure !== undefined) {
+      for (let index = 0; index < records.length; index++) {
+        const result = results[index];
+        if (result !== undefined) this.accepted.set(records[index]!, result);
+      }
       throw new SwitchyardError(
         firstFailure.code === "ProvisionedThroughputExceededException" ? "ResourceExhausted" : "Unavailable",
         `kinesis stream "${stream}": ${rejected} of ${todo.length} records not accepted (${firstFailure.code}: ${firstFailure.message})`,
       );
     }
-    return records.map((r) => this.accepted.get(r)!);
+    return results as SendResult[];
   }
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {

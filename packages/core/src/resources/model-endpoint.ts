@@ -6,7 +6,7 @@ import { CircuitBreaker, type CircuitState, DEFAULT_CIRCUIT_BREAKER } from "./ci
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { MicroBatcher } from "./micro-batcher.js";
 import type { FallbackChange, ModelEndpointOptions, Predictions } from "./model-endpoint-types.js";
-import { linkSignals, raceAbort } from "./signals.js";
+import { lifetimeController, linkSignals, raceAbort } from "./signals.js";
 
 export type { CircuitState } from "./circuit-breaker.js";
 export type { FallbackChange, ModelEndpointOptions, Predictions } from "./model-endpoint-types.js";
@@ -43,7 +43,7 @@ export class ModelEndpoint<I = unknown, O = unknown> {
   /** While the fallback answers: since when (ms) and how many inputs it answered. */
   #fallingBack: { since: number; inputs: number } | undefined;
   readonly #batcher: MicroBatcher<I, O>;
-  readonly #lifetime = new AbortController();
+  readonly #lifetime = lifetimeController();
   readonly #inFlight = new Set<Promise<unknown>>();
   #lastFailure: SwitchyardError | undefined;
   #closed = false;

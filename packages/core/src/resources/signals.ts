@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { SwitchyardError } from "../errors.js";
 
 /** A signal that aborts when any of its sources does, and a way to detach it from them. */
@@ -82,6 +83,20 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: str
     signal.addEventListener("abort", onAbort, { once: true });
     promise.finally(() => signal.removeEventListener("abort", onAbort)).then(resolve, reject);
   });
+}
+
+/**
+ * A controller for a resource's lifetime, aborted when the resource closes. Its
+ * signal goes to every driver call the resource makes (the fast path passes it
+ * as is), and client libraries add a listener to it per request (the AWS SDK
+ * does): with sixteen calls in flight Node would warn of a possible leak at
+ * eleven. Many listeners at once is this signal's purpose, and each is removed
+ * when its call ends, so the warning is turned off for it alone.
+ */
+export function lifetimeController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** Callbacks per signal, run together by one listener on that signal. */

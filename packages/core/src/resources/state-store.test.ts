@@ -257,6 +257,30 @@ describe("StateStore", () => {
     expect((await rejection(pending)).code).toBe("Canceled");
   });
 
+  it("keeps sixteen calls in flight without Node's possible-leak warning", async () => {
+    const driver = new MapStateDriver();
+    const inner = driver.get.bind(driver);
+    // As the AWS SDK does: one abort listener on the given signal per request, removed when it ends.
+    driver.get = async (keys: string[], signal: AbortSignal) => {
+      const listener = () => undefined;
+      signal.addEventListener("abort", listener);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      signal.removeEventListener("abort", listener);
+      return inner(keys, signal);
+    };
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const store = new StateStore(driver, { name: "s" });
+      await Promise.all(Array.from({ length: 16 }, (_, i) => store.get(`k${i}`)));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("exposes the provider client through as() and closes the driver once", async () => {
     const driver = new MapStateDriver();
     const store = new StateStore(driver, { name: "s" });

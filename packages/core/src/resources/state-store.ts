@@ -31,6 +31,7 @@ import type {
   StateStoreOptions,
   VersionedValue,
 } from "./state-store-types.js";
+import { lifetimeController } from "./signals.js";
 
 const CAPABILITIES: readonly StateCapability[] = ["cas", "ttl", "increment"];
 
@@ -50,7 +51,7 @@ export class StateStore<V = unknown> {
   readonly #policy: RetryPolicy;
   readonly #adapter: string;
   readonly #concurrency: number;
-  readonly #lifetime = new AbortController();
+  readonly #lifetime = lifetimeController();
   readonly #classify: (err: unknown) => ErrorCode;
   readonly #driverGet: (keys: string[], signal: AbortSignal) => Promise<(StateEntry | undefined)[]>;
   #closed = false;

@@ -3,7 +3,7 @@ import { type ErrorCode, SwitchyardError } from "../errors.js";
 import { type RetryPolicy, retryPolicy } from "../retry.js";
 import { callDriver } from "./driver-call.js";
 import { pointProblem } from "./point-check.js";
-import { canceled, onAbort } from "./signals.js";
+import { canceled, lifetimeController, onAbort } from "./signals.js";
 
 /** Options for a {@link TimeSeriesSink}. */
 export interface TimeSeriesSinkOptions {
@@ -55,7 +55,7 @@ export class TimeSeriesSink {
   readonly #intervalMs: number;
   readonly #maxBuffered: number;
   readonly #policy: RetryPolicy;
-  readonly #lifetime = new AbortController();
+  readonly #lifetime = lifetimeController();
   readonly #pending = new Set<Ticket>();
   #buffer: Buffered[] = [];
   #room: (() => void)[] = [];
