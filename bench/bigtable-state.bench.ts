@@ -84,6 +84,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
             table.insert(keys.map((key) => ({ key: `raw:${key}`, data: { s: { v: Buffer.from(value) } } }))),
           (keys) => table.getRows({ keys: keys.map((key) => `raw:${key}`) }),
         ),
+      { cpu: true },
     );
     return result;
   } finally {

@@ -93,6 +93,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
           (key) => store.get(key),
         ),
       () => putThenGet(ops, rawPut, rawGet),
+      { cpu: true },
     );
     const batched = await interleaved(
       "cosmos-state-batched",
@@ -104,6 +105,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         rate(ops / BATCH, (i) => Promise.all(batches[i % batches.length]!.map(rawGet))).then(
           (r) => r * BATCH,
         ),
+      { cpu: true },
     );
     return {
       ...result,
@@ -111,6 +113,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         [`StateStore.getMany x${BATCH} keys/s`]: batched.ours,
         [`${BATCH} concurrent reads keys/s`]: batched.baseline,
         [`getMany x${BATCH} ratio`]: batched.ratio,
+        [`getMany x${BATCH} CPU ratio`]: batched.cpuRatio!,
       },
     };
   } finally {

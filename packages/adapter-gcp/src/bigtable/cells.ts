@@ -3,9 +3,9 @@ import type { StateEntry } from "@switchyard/core/driver";
 
 /**
  * The state layout in one column family: `v` holds a value, `ver` its version,
- * `exp` its expiry (8-byte big-endian ms since the epoch; 0 for none), and `c`
- * a counter (8-byte big-endian, as ReadModifyWriteRow needs). A row holds
- * either a value or a counter.
+ * `exp` its expiry (8-byte big-endian ms since the epoch; absent for none, or 0
+ * as older writes stored it), and `c` a counter (8-byte big-endian, as
+ * ReadModifyWriteRow needs). A row holds either a value or a counter.
  */
 export const COLUMNS = { value: "v", version: "ver", expiry: "exp", counter: "c" } as const;
 

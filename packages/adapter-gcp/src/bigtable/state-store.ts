@@ -25,6 +25,14 @@ export interface BigtableStateStoreOptions {
   client?: unknown;
 }
 
+/** Column qualifiers of the cells a write may clear, as the bytes a request carries. */
+const QUALIFIERS = { counter: Buffer.from(COLUMNS.counter), expiry: Buffer.from(COLUMNS.expiry) } as const;
+
+/** The columns a write of `cells` deletes: the counter always, the expiry when it sets none. */
+function cleared(cells: Record<string, unknown>): ("counter" | "expiry")[] {
+  return COLUMNS.expiry in cells ? ["counter"] : ["counter", "expiry"];
+}
+
 /** Most keys per call: one ReadRows or MutateRows request each. */
 const MAX_BATCH = 500;
 
@@ -79,7 +87,7 @@ export class BigtableStateStore implements StateStoreDriver {
         );
       }
     });
-    if (plain.length > 0) await this.#mutate(plain);
+    if (plain.length > 0) await this.#mutate(plain, now);
     await Promise.all(conditional);
     return results;
   }
@@ -139,14 +147,19 @@ export class BigtableStateStore implements StateStoreDriver {
     return this.settings.keyPrefix + key;
   }
 
-  /** The cells a write sets: value, version and expiry (0 when none, so no stale expiry survives). */
+  /**
+   * The cells a write sets: value, version, and expiry only with a time to
+   * live. A row without an expiry cell never expires, so writes without one
+   * delete it (see {@link cleared}) rather than store a zero every read
+   * would carry back.
+   */
   #cells(write: StateWrite, version: string, now: number): Record<string, Buffer | string> {
-    const expiresAt = write.ttlMs === undefined ? 0 : now + write.ttlMs;
-    return {
+    const cells: Record<string, Buffer | string> = {
       [COLUMNS.value]: Buffer.from(write.value.buffer, write.value.byteOffset, write.value.byteLength),
       [COLUMNS.version]: version,
-      [COLUMNS.expiry]: expiryBytes(expiresAt),
     };
+    if (write.ttlMs !== undefined) cells[COLUMNS.expiry] = expiryBytes(now + write.ttlMs);
+    return cells;
   }
 
   async #readRows(keys: string[]): Promise<Map<string, FamilyCells>> {
@@ -165,14 +178,33 @@ export class BigtableStateStore implements StateStoreDriver {
     return found;
   }
 
-  /** Writes rows unconditionally in one MutateRows: the new cells, and away with any counter cell. */
-  async #mutate(rows: { key: string; cells: Record<string, Buffer | string> }[]): Promise<void> {
-    const { family } = this.settings;
-    await this.#handle.table.mutate([
-      ...rows.map(({ key, cells }) => ({ key, method: "insert", data: { [family]: cells } })),
-      // Disjoint columns: the order MutateRows applies these in does not matter.
-      ...rows.map(({ key }) => ({ key, method: "delete", data: [`${family}:${COLUMNS.counter}`] })),
-    ]);
+  /**
+   * Writes rows unconditionally in one MutateRows, one entry per row: the new
+   * cells, and away with any counter cell (and expiry, when none is set). The entries are given as the
+   * request's own messages (`rawMutation`), stamped with the client's time as
+   * its `insert` would stamp them: its conversion makes a Date per cell and a
+   * second entry per row for the delete, more work than the rest of a put.
+   */
+  async #mutate(rows: { key: string; cells: Record<string, Buffer | string> }[], now: number): Promise<void> {
+    const familyName = this.settings.family;
+    const timestampMicros = now * 1000;
+    const entries = rows.map(({ key, cells }) => {
+      const mutations: object[] = cleared(cells).map((column) => ({
+        deleteFromColumn: { familyName, columnQualifier: QUALIFIERS[column] },
+      }));
+      for (const [column, value] of Object.entries(cells)) {
+        mutations.push({
+          setCell: {
+            familyName,
+            columnQualifier: Buffer.from(column),
+            timestampMicros,
+            value: typeof value === "string" ? Buffer.from(value) : value,
+          },
+        });
+      }
+      return { rowKey: Buffer.from(key), mutations };
+    });
+    await this.#handle.table.mutate(entries as never, { rawMutation: true });
   }
 
   /** One CheckAndMutateRow: writes `cells` if the row is at `ifVersion` (null: has no live entry). */
@@ -184,7 +216,7 @@ export class BigtableStateStore implements StateStoreDriver {
   ): Promise<boolean> {
     const { family } = this.settings;
     const write = [
-      { method: "delete", data: [`${family}:${COLUMNS.counter}`] },
+      { method: "delete", data: cleared(cells).map((column) => `${family}:${COLUMNS[column]}`) },
       { method: "insert", data: { [family]: cells } },
     ];
     const row = this.#handle.table.row(this.#rowKey(key));
