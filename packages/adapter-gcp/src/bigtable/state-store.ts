@@ -204,7 +204,7 @@ export class BigtableStateStore implements StateStoreDriver {
       }
       return { rowKey: Buffer.from(key), mutations };
     });
-    await this.#handle.table.mutate(entries as never, { rawMutation: true });
+    await this.#handle.table.mutate(entries, { rawMutation: true });
   }
 
   /** One CheckAndMutateRow: writes `cells` if the row is at `ifVersion` (null: has no live entry). */
