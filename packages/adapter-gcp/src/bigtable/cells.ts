@@ -67,7 +67,9 @@ export function entryOf(key: string, cells: FamilyCells | undefined, now: number
   if (value !== undefined) {
     const stored = cells[COLUMNS.version]?.[0];
     const version = stored === undefined ? `t.${value.timestamp}` : bytesOf(stored.value).toString("latin1");
-    return { key, value: new Uint8Array(bytesOf(value.value)), version };
+    const bytes = bytesOf(value.value);
+    // A view of the bytes the client decoded, not a copy: a fresh buffer per key costs more than the rest.
+    return { key, value: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), version };
   }
   const counter = cells[COLUMNS.counter]?.[0];
   const count = counter === undefined ? undefined : int64Of(counter.value);
