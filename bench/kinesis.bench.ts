@@ -4,14 +4,17 @@
  * dynalite for the lease table), interleaved in one run:
  *
  * - publish: `Stream.publish` (JSON codec, envelope, PutRecords of 500)
- *   against `PutRecordsCommand` with the same JSON payloads and keys;
+ *   against `PutRecordsCommand` with the same JSON payloads and keys; and
+ *   again on a stream with `envelope=false` (in `extra`), which writes the
+ *   same bytes as the raw client, so the difference is the adapter's own work;
  * - consume+decode (in `extra`): a new group's `Subscription.receive` until
  *   every record is decoded, against GetShardIterator/GetRecords per shard and
  *   `JSON.parse`, both timed from the first read call.
  *
- * Both also report the CPU this process took per run (`cpuRatio`; the
- * emulators are other processes). The adapter's consume CPU includes its lease
- * work in dynalite (creating and taking the group's leases, renewing them).
+ * Both also report the CPU this process took per run (the emulators are other
+ * processes): publish over the whole run (`cpuRatio`), consume over the timed
+ * part, from the first read call to the last record, which for the adapter
+ * includes renewing its leases but not creating the group's lease table.
  *
  * `npm run bench -- kinesis [records] [runs]` (defaults 5000 and 5).
  */
@@ -34,7 +37,7 @@ import { startServices, stopServices } from "../test/harness/runner.js";
 import { useEmulatorCredentials } from "../test/services/aws/node-emulator.js";
 import { dynalite } from "../test/services/dynalite.js";
 import { kinesalite } from "../test/services/kinesalite.js";
-import { interleaved, type BenchResult } from "./report.js";
+import { interleaved, median, type BenchResult } from "./report.js";
 
 const SHARDS = 4;
 const BATCH = 500;
@@ -79,11 +82,20 @@ async function publishRaw(client: KinesisClient, name: string, n: number): Promi
   return n / ((performance.now() - began) / 1000);
 }
 
+/** CPU milliseconds of each consume run from its first read call to its last record, per side. */
+const consumeCpu = { ours: [] as number[], raw: [] as number[] };
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 /** Reads `n` records in a new group through the adapter; records per second from the first receive. */
 async function consumeOurs(stream: Stream<Event>, n: number): Promise<number> {
   const sub = await stream.subscribe({ group: `bench-${randomUUID().slice(0, 8)}`, maxBatch: BATCH });
   try {
     let seen = 0;
+    const cpu = process.cpuUsage();
     const began = performance.now();
     while (seen < n) {
       const batch = await sub.receive(AbortSignal.timeout(30_000));
@@ -91,7 +103,9 @@ async function consumeOurs(stream: Stream<Event>, n: number): Promise<number> {
       seen += batch.records.length;
       sub.ack(batch.records);
     }
-    return n / ((performance.now() - began) / 1000);
+    const rate = n / ((performance.now() - began) / 1000);
+    consumeCpu.ours.push(cpuMsSince(cpu));
+    return rate;
   } finally {
     await sub.close();
   }
@@ -102,6 +116,7 @@ async function consumeRaw(client: KinesisClient, name: string, n: number): Promi
   const shards = (await client.send(new ListShardsCommand({ StreamName: name }))).Shards ?? [];
   const decoder = new TextDecoder();
   let seen = 0;
+  const cpu = process.cpuUsage();
   const began = performance.now();
   await Promise.all(
     shards.map(async (shard) => {
@@ -128,7 +143,9 @@ async function consumeRaw(client: KinesisClient, name: string, n: number): Promi
       }
     }),
   );
-  return n / ((performance.now() - began) / 1000);
+  const rate = n / ((performance.now() - began) / 1000);
+  consumeCpu.raw.push(cpuMsSince(cpu));
+  return rate;
 }
 
 export default async function bench(args: string[]): Promise<BenchResult> {
@@ -145,8 +162,21 @@ export default async function bench(args: string[]): Promise<BenchResult> {
   const raw = `bench-raw-${randomUUID().slice(0, 8)}`;
   await createStream(clients.kinesis, ours, SHARDS);
   await createStream(clients.kinesis, raw, SHARDS);
-  const url = new URL(`kinesis://${ours}?region=us-east-1&endpoint=${kinesis}&leaseEndpoint=${dynamodb}`);
-  const stream = new Stream<Event>(new KinesisStream(parseKinesisUrl(url)), { name: "bench", codec: json() });
+  const bare = `bench-bare-${randomUUID().slice(0, 8)}`;
+  await createStream(clients.kinesis, bare, SHARDS);
+  const open = (name: string, params = "") =>
+    new Stream<Event>(
+      new KinesisStream(
+        parseKinesisUrl(
+          new URL(
+            `kinesis://${name}?region=us-east-1&endpoint=${kinesis}&leaseEndpoint=${dynamodb}${params}`,
+          ),
+        ),
+      ),
+      { name: "bench", codec: json() },
+    );
+  const stream = open(ours);
+  const bareStream = open(bare, "&envelope=false");
   try {
     const publish = await interleaved(
       "kinesis",
@@ -154,6 +184,16 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       "@aws-sdk/client-kinesis PutRecords x500",
       runs,
       () => publishOurs(stream, records),
+      () => publishRaw(clients.kinesis, raw, records),
+      { cpu: true },
+    );
+    // The same without the envelope: the adapter's own work, apart from the bytes the envelope adds.
+    const publishBare = await interleaved(
+      "kinesis-bare",
+      "records/s",
+      "@aws-sdk/client-kinesis PutRecords x500",
+      runs,
+      () => publishOurs(bareStream, records),
       () => publishRaw(clients.kinesis, raw, records),
       { cpu: true },
     );
@@ -165,20 +205,25 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       runs,
       () => consumeOurs(stream, records),
       () => consumeRaw(clients.kinesis, raw, records),
-      { cpu: true },
     );
+    // The first of each is the warm-up.
+    const consumeCpuRatio = median(consumeCpu.raw.slice(1)) / median(consumeCpu.ours.slice(1));
     return {
       ...publish,
       extra: {
         "consume+decode records/s": consume.ours,
         "raw GetRecords + JSON.parse records/s": consume.baseline,
         "consume ratio": consume.ratio,
-        "consume CPU ratio": consume.cpuRatio!,
+        "consume CPU ratio": Math.round(consumeCpuRatio * 1000) / 1000,
+        "publish envelope=false ratio": publishBare.ratio,
+        "publish envelope=false CPU ratio": publishBare.cpuRatio!,
       },
     };
   } finally {
     await stream.close();
+    await bareStream.close();
     await deleteStream(clients, ours).catch(() => undefined);
+    await deleteStream(clients, bare).catch(() => undefined);
     await deleteStream(clients, raw).catch(() => undefined);
     clients.kinesis.destroy();
     clients.dynamodb.destroy();

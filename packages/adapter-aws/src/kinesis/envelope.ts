@@ -48,27 +48,93 @@ export function wrap(value: Uint8Array, headers: Headers, timestamp: number): Ui
 
 /** Reads a record's data: the envelope's parts, or the whole data as the payload when it has none. */
 export function unwrap(data: Uint8Array, arrival: number): Unwrapped {
-  const plain = { value: data, headers: {}, timestamp: arrival };
-  if (data.length < PREFIX || !ENVELOPE_MAGIC.every((byte, i) => data[i] === byte)) return plain;
-  const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(ENVELOPE_MAGIC.length);
-  if (PREFIX + length > data.length) return plain;
+  if (
+    data.length < PREFIX ||
+    data[0] !== ENVELOPE_MAGIC[0] ||
+    data[1] !== ENVELOPE_MAGIC[1] ||
+    data[2] !== ENVELOPE_MAGIC[2] ||
+    data[3] !== ENVELOPE_MAGIC[3]
+  ) {
+    return { value: data, headers: {}, timestamp: arrival };
+  }
+  const length = ((data[4]! << 24) | (data[5]! << 16) | (data[6]! << 8) | data[7]!) >>> 0;
+  const end = PREFIX + length;
+  if (end > data.length) return { value: data, headers: {}, timestamp: arrival };
+  const meta = readMeta(data, end) ?? parseMeta(data.subarray(PREFIX, end));
+  if (meta === undefined) return { value: data, headers: {}, timestamp: arrival };
+  return { value: data.subarray(end), headers: meta.h, timestamp: meta.t };
+}
+
+const TIME_START = asciiCodes('{"t":');
+const HEADERS_START = asciiCodes(',"h":');
+
+function asciiCodes(text: string): number[] {
+  return [...text].map((c) => c.charCodeAt(0));
+}
+
+/** The headers' JSON last read, and what it parsed to: most records of a stream carry the same headers. */
+let lastHeadersJson: Uint8Array | undefined;
+let lastHeaders: Headers = {};
+
+/**
+ * Reads the envelope as {@link wrap} writes it, `{"t":<digits>,"h":<headers>}`,
+ * once per consumed record, so cheaply: the time from its digits, the headers
+ * parsed only when they differ from the last record's. Undefined for any other
+ * form (a negative or fractional time), which {@link parseMeta} reads.
+ */
+function readMeta(data: Uint8Array, end: number): { t: number; h: Headers } | undefined {
+  let at = PREFIX;
+  for (const byte of TIME_START) if (data[at++] !== byte) return undefined;
+  const digitsStart = at;
+  let t = 0;
+  for (let digit = data[at]! - 0x30; digit >= 0 && digit <= 9 && at < end; digit = data[++at]! - 0x30) {
+    t = t * 10 + digit;
+  }
+  if (at === digitsStart || at - digitsStart > 15) return undefined;
+  for (const byte of HEADERS_START) if (data[at++] !== byte) return undefined;
+  if (at >= end || data[end - 1] !== 0x7d) return undefined;
+  const h = headersOf(data.subarray(at, end - 1));
+  return h === undefined ? undefined : { t, h };
+}
+
+function headersOf(json: Uint8Array): Headers | undefined {
+  if (lastHeadersJson !== undefined && sameBytes(json, lastHeadersJson)) return { ...lastHeaders };
+  let h: unknown;
+  try {
+    h = JSON.parse(decoder.decode(json));
+  } catch {
+    return undefined;
+  }
+  if (!isHeaders(h)) return undefined;
+  lastHeadersJson = Uint8Array.from(json);
+  lastHeaders = h;
+  return { ...h };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function parseMeta(bytes: Uint8Array): { t: number; h: Headers } | undefined {
   let meta: unknown;
   try {
-    meta = JSON.parse(decoder.decode(data.subarray(PREFIX, PREFIX + length)));
+    meta = JSON.parse(decoder.decode(bytes));
   } catch {
-    return plain;
+    return undefined;
   }
-  if (!isMeta(meta)) return plain;
-  return { value: data.subarray(PREFIX + length), headers: meta.h, timestamp: meta.t };
+  return isMeta(meta) ? meta : undefined;
 }
 
 function isMeta(meta: unknown): meta is { t: number; h: Headers } {
   if (typeof meta !== "object" || meta === null) return false;
   const { t, h } = meta as { t?: unknown; h?: unknown };
-  return (
-    typeof t === "number" &&
-    typeof h === "object" &&
-    h !== null &&
-    Object.values(h).every((v) => typeof v === "string")
-  );
+  return typeof t === "number" && isHeaders(h);
+}
+
+function isHeaders(h: unknown): h is Headers {
+  if (typeof h !== "object" || h === null || Array.isArray(h)) return false;
+  for (const value of Object.values(h)) if (typeof value !== "string") return false;
+  return true;
 }
