@@ -106,6 +106,12 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         "raw UpdateItem ADD calls/s": increments.baseline,
         "increment ratio": increments.ratio,
         "increment CPU ratio": increments.cpuRatio!,
+        ...(increments.serverCpuMs === undefined
+          ? {}
+          : {
+              "increment dynalite CPU ms": increments.serverCpuMs.ours,
+              "raw UpdateItem dynalite CPU ms": increments.serverCpuMs.baseline,
+            }),
       },
     };
   } finally {

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from "node:fs";
+
 /** The one JSON line every benchmark prints last (DESIGN.md §10). */
 export interface BenchResult {
   /** Benchmark name, as given to `npm run bench -- <name>`. */
@@ -24,6 +26,12 @@ export interface BenchResult {
   cpuMs?: { ours: number; baseline: number };
   /** baseline CPU ÷ our CPU for the same work: 0.9 means ours takes 1.11× the CPU. */
   cpuRatio?: number;
+  /**
+   * Median CPU milliseconds per run of the servers this process started (its
+   * descendant processes, read from /proc; Linux only): what the same work
+   * cost the emulator on each side.
+   */
+  serverCpuMs?: { ours: number; baseline: number };
 }
 
 /** How `interleaved` measures. */
@@ -65,9 +73,11 @@ export async function interleaved(
   const b: number[] = [];
   const cpuA: number[] = [];
   const cpuB: number[] = [];
+  const serverA: number[] = [];
+  const serverB: number[] = [];
   for (let i = 0; i < runs; i++) {
-    a.push(await timedCpu(ours, cpuA));
-    b.push(await timedCpu(baseline, cpuB));
+    a.push(await timedCpu(ours, cpuA, serverA));
+    b.push(await timedCpu(baseline, cpuB, serverB));
     const cpuNote = cpu ? ` (CPU ${fmt(cpuA[i]!)} ms vs ${fmt(cpuB[i]!)} ms)` : "";
     log(`run ${i + 1}/${runs}: ours ${fmt(a[i]!)} ${unit}, ${baselineName} ${fmt(b[i]!)} ${unit}${cpuNote}`);
   }
@@ -77,6 +87,9 @@ export async function interleaved(
     ? {
         cpuMs: { ours: round(median(cpuA)), baseline: round(median(cpuB)) },
         cpuRatio: Math.round((median(cpuB) / median(cpuA)) * 1000) / 1000,
+        ...(serverA.length === runs
+          ? { serverCpuMs: { ours: round(median(serverA)), baseline: round(median(serverB)) } }
+          : {}),
       }
     : {};
   return {
@@ -91,13 +104,52 @@ export async function interleaved(
   };
 }
 
-/** Runs `side`, pushing the CPU milliseconds it took onto `into`. */
-async function timedCpu(side: () => Promise<number>, into: number[]): Promise<number> {
+/** Runs `side`, pushing the CPU milliseconds it took here onto `into` and in the servers onto `servers`. */
+async function timedCpu(side: () => Promise<number>, into: number[], servers: number[]): Promise<number> {
   const start = process.cpuUsage();
+  const serversBefore = descendantsCpuMs();
   const result = await side();
   const used = process.cpuUsage(start);
+  const serversAfter = descendantsCpuMs();
   into.push((used.user + used.system) / 1000);
+  if (serversBefore !== undefined && serversAfter !== undefined) servers.push(serversAfter - serversBefore);
   return result;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds used so far by the living descendants of this process (the
+ * emulators a bench started), from /proc; undefined where there is none.
+ */
+function descendantsCpuMs(): number | undefined {
+  if (process.platform !== "linux") return undefined;
+  const children = new Map<number, { pid: number; ticks: number }[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // it ended while we looked
+    }
+    // After "pid (command) ": state, ppid, … utime (12th), stime (13th).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ppid = Number(fields[1]);
+    const list = children.get(ppid) ?? [];
+    list.push({ pid: Number(name), ticks: Number(fields[11]) + Number(fields[12]) });
+    children.set(ppid, list);
+  }
+  let ticks = 0;
+  const todo = [process.pid];
+  for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
+    for (const child of children.get(pid) ?? []) {
+      ticks += child.ticks;
+      todo.push(child.pid);
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 function round(n: number): number {
