@@ -123,7 +123,7 @@ const TICKS_PER_SECOND = 100;
  * CPU milliseconds used so far by the living descendants of this process (the
  * emulators a bench started), from /proc; undefined where there is none.
  */
-function descendantsCpuMs(): number | undefined {
+export function descendantsCpuMs(): number | undefined {
   if (process.platform !== "linux") return undefined;
   const children = new Map<number, { pid: number; ticks: number }[]>();
   for (const name of readdirSync("/proc")) {

@@ -28,7 +28,7 @@ export async function incrementRows(
     if (ttlMs !== undefined) ttls.set(key, ttlMs);
   }
   const keys = [...totals.keys()];
-  const [rows] = await table.getRows({ keys: keys.map(rowKey), filter: latestCells(family), decode: false });
+  const [rows] = await table.getRows({ keys: keys.map(rowKey), filter: latestCells(), decode: false });
   const now = Date.now();
   await Promise.all(
     rows.map(async (row) => {

@@ -49,7 +49,12 @@ export function counterAt(family: string, now: number, timestampMicros: bigint):
   ]);
 }
 
-/** The latest cell of each column of the family. */
-export function latestCells(family: string): Filter {
-  return [{ family: `^${family}$` }, { column: { cellLimit: 1 } }];
+/**
+ * The latest cell of each column. Callers read only their family's cells from
+ * what comes back; a family filter as well (a regular expression on every
+ * cell) made the emulator spend four times the CPU of an unfiltered read, for
+ * rows that, under the store's key prefix, hold no other family.
+ */
+export function latestCells(): Filter {
+  return { column: { cellLimit: 1 } };
 }

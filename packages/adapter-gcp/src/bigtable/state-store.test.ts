@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Bigtable } from "@google-cloud/bigtable";
 import { StateStore, raw } from "@switchyard/core";
 import { afterEach, expect, it } from "vitest";
 import { describeService } from "../../../../test/harness/suite.js";
@@ -52,6 +53,25 @@ describeService("bigtable", "Bigtable state store on the emulator", (env) => {
     await store.put("word", encode("forty"));
     await expect(store.increment("word", 1)).rejects.toMatchObject({ code: "FailedPrecondition" });
     await expect(store.increment("n", 0.5)).rejects.toMatchObject({ code: "InvalidArgument" });
+  });
+
+  it("reads its own family's cells of rows that also hold another family's", async () => {
+    const name = table();
+    const store = open(name);
+    await store.put("v", encode("mine"));
+    await store.increment("n", 2);
+    const bigtable = store.as(Bigtable)!;
+    const shared = bigtable.instance("tests").table(name);
+    await shared.createFamily("other");
+    // Another application's cells on the same rows, in columns named like the store's.
+    const foreign = { other: { v: "theirs", ver: "x", exp: Buffer.alloc(8, 1), c: Buffer.alloc(8, 9) } };
+    await shared.insert([
+      { key: "v", data: foreign },
+      { key: "n", data: foreign },
+    ]);
+    expect(decode(await store.get("v"))).toBe("mine");
+    expect(decode(await store.get("n"))).toBe("2");
+    expect(await store.increment("n", 1)).toBe(3);
   });
 
   it("keeps stores with different key prefixes apart in one table", async () => {

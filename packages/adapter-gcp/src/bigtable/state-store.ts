@@ -166,7 +166,7 @@ export class BigtableStateStore implements StateStoreDriver {
     const unique = [...new Set(keys.map((key) => this.#rowKey(key)))];
     const [rows] = await this.#handle.table.getRows({
       keys: unique,
-      filter: latestCells(this.settings.family) as never,
+      filter: latestCells() as never,
       decode: false,
     });
     const found = new Map<string, FamilyCells>();
