@@ -7,8 +7,9 @@
  * Each run, both sides: a fresh topic and subscription (no message ordering:
  * the emulator's ordered delivery, not the client, would bound it — see
  * docs/adapters/gcp.md), N JSON records of about 100 bytes published in sends
- * of 1000 with the same batching settings (100 messages or 10 ms), then read
- * back, decoded and acked one by one with flow control of 1000 messages. The
+ * of 1000 with the same batching settings (100 messages or 10 ms), read back
+ * (the subscription pulling from before the first send), decoded and acked
+ * one by one with flow control of 1000 messages. The
  * figure is records/s over publish plus consume; `extra` has each half, and
  * CPU µs per record of this process on each side.
  */
@@ -77,26 +78,21 @@ function viaAdapter(n: number): Promise<Run> {
   });
 }
 
-/** The same with the raw client: `publishMessage`, then a `message` listener that parses and acks. */
+/**
+ * The same with the raw client: a `message` listener that parses and acks,
+ * attached before `publishMessage` as the adapter's subscription is, so both
+ * sides pull while they publish.
+ */
 function viaClient(client: PubSub, n: number): Promise<Run> {
   const name = `bench-raw-${randomUUID()}`;
   return measure(n, async () => {
     const [topic] = await client.createTopic(name);
     await topic.createSubscription(`${name}-sub`);
-    const publisher = client.topic(name, { batching: { maxMessages: 100, maxMilliseconds: 10 } });
-    for (let first = 0; first < n; first += BATCH) {
-      const sends = [];
-      for (let id = first; id < Math.min(n, first + BATCH); id++) {
-        sends.push(publisher.publishMessage({ data: Buffer.from(JSON.stringify(item(id))) }));
-      }
-      await Promise.all(sends);
-    }
-    const published = performance.now();
     const subscription = client.subscription(`${name}-sub`, {
       flowControl: { maxMessages: 1000, allowExcessMessages: false },
     });
     let seen = 0;
-    await new Promise<void>((resolve, reject) => {
+    const consumed = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`client: ${seen} of ${n} records arrived`)), 60_000);
       subscription.on("message", (message: Message) => {
         if ((JSON.parse(message.data.toString("utf8")) as Item).id >= 0) seen++;
@@ -108,6 +104,16 @@ function viaClient(client: PubSub, n: number): Promise<Run> {
       });
       subscription.on("error", reject);
     });
+    const publisher = client.topic(name, { batching: { maxMessages: 100, maxMilliseconds: 10 } });
+    for (let first = 0; first < n; first += BATCH) {
+      const sends = [];
+      for (let id = first; id < Math.min(n, first + BATCH); id++) {
+        sends.push(publisher.publishMessage({ data: Buffer.from(JSON.stringify(item(id))) }));
+      }
+      await Promise.all(sends);
+    }
+    const published = performance.now();
+    await consumed;
     await subscription.close();
     return { published };
   });

@@ -19,9 +19,12 @@ export interface ConsumerSetup {
  * through a queue. The queue needs no bound of its own: every message stays in
  * the client's lease inventory from arrival until core acks or nacks it, and
  * the subscription's flow control (`maxOutstanding` messages and
- * `maxOutstandingBytes`, enforced by the server) stops delivery while the
- * inventory is full — so records waiting here plus records core holds never
- * exceed that bound, and a slow pipeline slows the server. While a record is
+ * `maxOutstandingBytes`, sent to the server with each streaming pull) stops
+ * delivery while the inventory is full, so a slow pipeline slows the server.
+ * The client is told to hand over the messages that arrive past the limit
+ * (`allowExcessMessages`) rather than hold them itself: it would hold them in
+ * memory all the same, leased, and its settling of each message scanned that
+ * held list (decision 2324). While a record is
  * held the client keeps extending its ack deadline (up to
  * `maxExtensionSeconds`), so long batches are not redelivered under us.
  * Each record is settled on its own: commit acks, nack is a

@@ -32,7 +32,8 @@ export async function openSubscription(
     flowControl: {
       maxMessages: settings.maxOutstanding,
       maxBytes: settings.maxOutstandingBytes,
-      allowExcessMessages: false,
+      // Hand over what arrives past the limit: the client would hold it anyway (decision 2324).
+      allowExcessMessages: true,
     },
     maxExtensionTime: Duration.from({ seconds: settings.maxExtensionSeconds }),
     closeOptions: { behavior: "NACK" },
