@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { procStats, type ProcStat } from "../test/harness/proc-stat.js";
 
 /** The one JSON line every benchmark prints last (DESIGN.md §10). */
 export interface BenchResult {
@@ -125,27 +125,13 @@ const TICKS_PER_SECOND = 100;
  */
 export function descendantsCpuMs(): number | undefined {
   if (process.platform !== "linux") return undefined;
-  const children = new Map<number, { pid: number; ticks: number }[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue; // it ended while we looked
-    }
-    // After "pid (command) ": state, ppid, … utime (12th), stime (13th).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ppid = Number(fields[1]);
-    const list = children.get(ppid) ?? [];
-    list.push({ pid: Number(name), ticks: Number(fields[11]) + Number(fields[12]) });
-    children.set(ppid, list);
-  }
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of procStats()) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
   let ticks = 0;
   const todo = [process.pid];
   for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
     for (const child of children.get(pid) ?? []) {
-      ticks += child.ticks;
+      ticks += child.cpuTicks;
       todo.push(child.pid);
     }
   }

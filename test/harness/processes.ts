@@ -6,7 +6,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { procStats } from "./proc-stat.js";
 
 /** A local process started by {@link spawnService}. */
 export interface ServiceProcess {
@@ -146,20 +147,7 @@ export function groupAlive(pgid: number): boolean {
  * `kill(-pgid, 0)` still succeeds.
  */
 function liveMembers(pgid: number): number {
-  let live = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "latin1");
-    } catch {
-      continue;
-    }
-    // Fields after the parenthesised command name: state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z") live += 1;
-  }
-  return live;
+  return procStats().filter((p) => p.pgrp === pgid && p.state !== "Z").length;
 }
 
 /** Stops process group `pgid` (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. */
