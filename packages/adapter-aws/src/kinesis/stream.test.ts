@@ -195,6 +195,39 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       }
     });
 
+    it("resends only the calls that did not go through when a send of several PutRecords calls fails midway", async () => {
+      const { open } = await fresh(2);
+      // A real client against kinesalite whose second PutRecords call fails on the way out, like a reset connection.
+      const client = new KinesisClient({
+        region: "us-east-1",
+        endpoint: kinesisEndpoint,
+        requestHandler: new NodeHttpHandler(),
+      });
+      cleanup.push(async () => client.destroy());
+      const sentCounts: number[] = [];
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "PutRecordsCommand") {
+            sentCounts.push((args.input as { Records: unknown[] }).Records.length);
+            if (sentCounts.length === 2)
+              throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "failSecondPutRecords" },
+      );
+      // 300 records of 30 kB: over PutRecords' 5 MiB, so one send of them takes two calls.
+      const values = Array.from({ length: 300 }, (_, i) => `k${i % 7}:${i}:`.padEnd(30_000, "x"));
+      await open({ client }).publish(values.map((v) => ({ key: v.split(":")[0], value: encode(v) })));
+      expect(sentCounts, "the first call written, the second failed, then the second again").toHaveLength(3);
+      expect(sentCounts[0]! + sentCounts[1]!).toBe(300);
+      expect(sentCounts[2]).toBe(sentCounts[1]);
+      const sub = await open().subscribe({ group: `g-${randomUUID().slice(0, 8)}`, start: "earliest" });
+      cleanup.push(() => sub.close());
+      const { seen } = await receive(sub, values.length);
+      expect(seen.map((r) => r.value).sort()).toEqual([...values].sort());
+    });
+
     it("asks GetRecords for maxRecords whatever less a receive wants, and hands out the rest without another call", async () => {
       const { open, openDriver } = await fresh(1);
       const sent = Array.from({ length: 600 }, (_, i) => `r${i}`);

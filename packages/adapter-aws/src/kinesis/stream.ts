@@ -76,9 +76,10 @@ export class KinesisStream implements StreamDriver {
 
   /**
    * Publishes in PutRecords calls within the limits. When a call rejects some
-   * records, the send fails (core retries the batch) and remembers what was
-   * accepted, so the retry sends only the rejected records — and, to keep each
-   * key in order, the records of their keys that came after them. A send that
+   * records, or fails outright after earlier calls of the send went through,
+   * the send fails (core retries the batch) and remembers what was accepted, so
+   * the retry sends only the rest — and, to keep each key in order, the records
+   * of their keys that came after the refused ones. A send that
    * all goes through remembers nothing: most do, and a WeakMap entry per record
    * costs more than the rest of the driver's work on it.
    */
@@ -106,38 +107,48 @@ export class KinesisStream implements StreamDriver {
     const failedKeys = new Set<string>();
     let firstFailure: { code: string; message: string } | undefined;
     let rejected = 0;
-    for (const call of planCalls(todo)) {
-      const sendable = failedKeys.size === 0 ? call : call.filter((p) => !failedKeys.has(p.key));
-      if (sendable.length === 0) continue;
-      const outcomes = await putRecords(
-        this.kinesis,
-        stream,
-        sendable.map((p) => p.entry),
-        signal,
-      );
-      for (let i = 0; i < sendable.length; i++) {
-        const p = sendable[i]!;
-        const outcome = outcomes[i]!;
-        if (outcome.ok && !failedKeys.has(p.key)) {
-          results[p.index] = outcome.result;
-          continue;
+    let sent = false;
+    try {
+      for (const call of planCalls(todo)) {
+        const sendable = failedKeys.size === 0 ? call : call.filter((p) => !failedKeys.has(p.key));
+        if (sendable.length === 0) continue;
+        const outcomes = await putRecords(
+          this.kinesis,
+          stream,
+          sendable.map((p) => p.entry),
+          signal,
+        );
+        for (let i = 0; i < sendable.length; i++) {
+          const p = sendable[i]!;
+          const outcome = outcomes[i]!;
+          if (outcome.ok && !failedKeys.has(p.key)) {
+            results[p.index] = outcome.result;
+            continue;
+          }
+          rejected++;
+          failedKeys.add(p.key);
+          if (!outcome.ok) firstFailure ??= outcome;
         }
-        rejected++;
-        failedKeys.add(p.key);
-        if (!outcome.ok) firstFailure ??= outcome;
+      }
+      if (firstFailure !== undefined) {
+        throw new SwitchyardError(
+          firstFailure.code === "ProvisionedThroughputExceededException"
+            ? "ResourceExhausted"
+            : "Unavailable",
+          `kinesis stream "${stream}": ${rejected} of ${todo.length} records not accepted (${firstFailure.code}: ${firstFailure.message})`,
+        );
+      }
+      sent = true;
+      return results as SendResult[];
+    } finally {
+      // Refused records, or a call that failed outright after others went through: core retries the send.
+      if (!sent) {
+        for (let index = 0; index < records.length; index++) {
+          const result = results[index];
+          if (result !== undefined) this.accepted.set(records[index]!, result);
+        }
       }
     }
-    if (firstFailure !== undefined) {
-      for (let index = 0; index < records.length; index++) {
-        const result = results[index];
-        if (result !== undefined) this.accepted.set(records[index]!, result);
-      }
-      throw new SwitchyardError(
-        firstFailure.code === "ProvisionedThroughputExceededException" ? "ResourceExhausted" : "Unavailable",
-        `kinesis stream "${stream}": ${rejected} of ${todo.length} records not accepted (${firstFailure.code}: ${firstFailure.message})`,
-      );
-    }
-    return results as SendResult[];
   }
 
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
