@@ -180,10 +180,11 @@ export class BigtableStateStore implements StateStoreDriver {
 
   /**
    * Writes rows unconditionally in one MutateRows, one entry per row: the new
-   * cells, and away with any counter cell (and expiry, when none is set). The entries are given as the
-   * request's own messages (`rawMutation`), stamped with the client's time as
-   * its `insert` would stamp them: its conversion makes a Date per cell and a
-   * second entry per row for the delete, more work than the rest of a put.
+   * cells, and away with any counter cell (and the expiry, when none is set).
+   * The entries are given as the request's own messages (`rawMutation`),
+   * stamped with the client's time as its `insert` would stamp them: its
+   * conversion makes a Date per cell and a second entry per row for the
+   * delete, more work than the rest of a put.
    */
   async #mutate(rows: { key: string; cells: Record<string, Buffer | string> }[], now: number): Promise<void> {
     const familyName = this.settings.family;

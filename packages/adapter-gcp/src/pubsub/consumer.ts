@@ -24,9 +24,9 @@ export interface ConsumerSetup {
  * The client is told to hand over the messages that arrive past the limit
  * (`allowExcessMessages`) rather than hold them itself: it would hold them in
  * memory all the same, leased, and its settling of each message scanned that
- * held list (decision 2324). While a record is
- * held the client keeps extending its ack deadline (up to
- * `maxExtensionSeconds`), so long batches are not redelivered under us.
+ * held list (decision 2324). While a record is held the client keeps
+ * extending its ack deadline (up to `maxExtensionSeconds`), so long batches
+ * are not redelivered under us.
  * Each record is settled on its own: commit acks, nack is a
  * modifyAckDeadline of 0 (redelivery at once). Close nacks what is still held.
  * A record's position is a number this consumer hands out, not the message's
