@@ -1,5 +1,6 @@
 import { Stream, SwitchyardError, raw } from "@switchyard/core";
 import type { ResourceResolver, Settleable, Subscription } from "@switchyard/core";
+import { deadlineSignal } from "@switchyard/core/driver";
 import type { IncomingRecord, OutgoingRecord } from "@switchyard/core/driver";
 import { intOption, parseCommandArgs, stringOption } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
@@ -108,8 +109,14 @@ async function readDeadLetters(
   const out: Settleable[] = [];
   let idleSince = Date.now();
   while (out.length < limit && stop?.aborted !== true) {
-    const signals = [AbortSignal.timeout(waitMs), ...(stop === undefined ? [] : [stop])];
-    const batch = await subscription.receive(AbortSignal.any(signals));
+    // Not AbortSignal.any: on Node 20 each would stay alive on `stop` until the command ends.
+    const wait = deadlineSignal(stop ?? new AbortController().signal, waitMs);
+    let batch;
+    try {
+      batch = await subscription.receive(wait.signal);
+    } finally {
+      wait.dispose();
+    }
     if (batch !== undefined) {
       for (const record of [...batch.records, ...batch.undecodable]) if (out.length < limit) out.push(record);
       idleSince = Date.now();

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { deadlineSignal } from "@switchyard/core/driver";
 import type { StartPosition } from "@switchyard/core/driver";
 import type { Received, Subscription } from "@switchyard/core";
 import { intOption, parseCommandArgs, stringOption } from "./args.js";
@@ -142,10 +143,14 @@ async function printRecords(
   let printed = 0;
   const subscribedAt = Date.now();
   for (;;) {
-    const wait = options.follow
-      ? options.signal
-      : AbortSignal.any([options.signal, AbortSignal.timeout(options.idleMs)]);
-    const batch = await subscription.receive(wait);
+    // Not AbortSignal.any: on Node 20 each would stay alive on the command's signal until it ends.
+    const wait = deadlineSignal(options.signal, options.follow ? undefined : options.idleMs);
+    let batch;
+    try {
+      batch = await subscription.receive(wait.signal);
+    } finally {
+      wait.dispose();
+    }
     if (options.signal.aborted) return printed;
     if (batch === undefined) {
       // A back end that tells no lag (Pub/Sub): the idle wait alone says caught up.
