@@ -74,23 +74,38 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       return { name, open, openDriver };
     }
 
-    /** A real client on kinesalite whose every GetRecords call is shown to `watch` first (its input, its number from 1). */
-    function watchingGetRecords(watch: (input: { Limit?: number }, call: number) => void): KinesisClient {
+    /** One step of a client call: its input, and the rest of the call to run it on. */
+    type Call = { input: unknown };
+    type Reply = { output: unknown };
+
+    /** A real client on kinesalite whose calls of `command` go through `intercept`, which may pass them on, change or fail them. */
+    function interceptingClient(
+      command: string,
+      intercept: (next: (args: Call) => Promise<Reply>, args: Call) => Promise<Reply>,
+    ): KinesisClient {
       const client = new KinesisClient({
         region: "us-east-1",
         endpoint: kinesisEndpoint,
         requestHandler: new NodeHttpHandler(),
       });
       cleanup.push(async () => client.destroy());
-      let calls = 0;
       client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === "GetRecordsCommand") watch(args.input as { Limit?: number }, ++calls);
-          return next(args);
-        },
-        { step: "initialize", name: "watchGetRecords" },
+        (next, context) => async (args) =>
+          context.commandName === command
+            ? ((await intercept(next as never, args)) as Awaited<ReturnType<typeof next>>)
+            : next(args),
+        { step: "initialize", name: `intercept${command}` },
       );
       return client;
+    }
+
+    /** A real client on kinesalite whose every GetRecords call is shown to `watch` first (its input, its number from 1). */
+    function watchingGetRecords(watch: (input: { Limit?: number }, call: number) => void): KinesisClient {
+      let calls = 0;
+      return interceptingClient("GetRecordsCommand", (next, args) => {
+        watch(args.input as { Limit?: number }, ++calls);
+        return next(args);
+      });
     }
 
     const encode = (s: string) => new TextEncoder().encode(s);
@@ -151,36 +166,26 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       const { open } = await fresh(2);
       // A real client against kinesalite whose first PutRecords call is answered as a throttled shard answers:
       // the records of key k3 refused with ProvisionedThroughputExceededException, the rest written.
-      const client = new KinesisClient({
-        region: "us-east-1",
-        endpoint: kinesisEndpoint,
-        requestHandler: new NodeHttpHandler(),
-      });
-      cleanup.push(async () => client.destroy());
       const sentKeys: string[][] = [];
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName !== "PutRecordsCommand") return next(args);
-          const input = args.input as { Records: { PartitionKey: string }[] };
-          sentKeys.push(input.Records.map((r) => r.PartitionKey));
-          if (sentKeys.length > 1) return next(args);
-          const refused = input.Records.map((r) => r.PartitionKey === "k3");
-          const kept = input.Records.filter((_, i) => !refused[i]);
-          const reply = await next({ ...args, input: { ...input, Records: kept } });
-          const written = [...((reply.output as { Records: object[] }).Records ?? [])];
-          const throttled = {
-            ErrorCode: "ProvisionedThroughputExceededException",
-            ErrorMessage: "Rate exceeded for shard",
-          };
-          const output = {
-            ...reply.output,
-            FailedRecordCount: refused.filter(Boolean).length,
-            Records: refused.map((no) => (no ? throttled : written.shift())),
-          };
-          return { ...reply, output };
-        },
-        { step: "initialize", name: "throttleKeyK3Once" },
-      );
+      const client = interceptingClient("PutRecordsCommand", async (next, args) => {
+        const input = args.input as { Records: { PartitionKey: string }[] };
+        sentKeys.push(input.Records.map((r) => r.PartitionKey));
+        if (sentKeys.length > 1) return next(args);
+        const refused = input.Records.map((r) => r.PartitionKey === "k3");
+        const kept = input.Records.filter((_, i) => !refused[i]);
+        const reply = await next({ ...args, input: { ...input, Records: kept } });
+        const written = [...((reply.output as { Records?: object[] }).Records ?? [])];
+        const throttled = {
+          ErrorCode: "ProvisionedThroughputExceededException",
+          ErrorMessage: "Rate exceeded for shard",
+        };
+        const output = {
+          ...(reply.output as object),
+          FailedRecordCount: refused.filter(Boolean).length,
+          Records: refused.map((no) => (no ? throttled : written.shift())),
+        };
+        return { ...reply, output };
+      });
       const values = Array.from({ length: 60 }, (_, i) => `k${i % 6}:${i}`);
       await open({ client }).publish(values.map((v) => ({ key: v.split(":")[0], value: encode(v) })));
       expect(sentKeys).toHaveLength(2);
@@ -198,24 +203,12 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
     it("resends only the calls that did not go through when a send of several PutRecords calls fails midway", async () => {
       const { open } = await fresh(2);
       // A real client against kinesalite whose second PutRecords call fails on the way out, like a reset connection.
-      const client = new KinesisClient({
-        region: "us-east-1",
-        endpoint: kinesisEndpoint,
-        requestHandler: new NodeHttpHandler(),
-      });
-      cleanup.push(async () => client.destroy());
       const sentCounts: number[] = [];
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === "PutRecordsCommand") {
-            sentCounts.push((args.input as { Records: unknown[] }).Records.length);
-            if (sentCounts.length === 2)
-              throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-          }
-          return next(args);
-        },
-        { step: "initialize", name: "failSecondPutRecords" },
-      );
+      const client = interceptingClient("PutRecordsCommand", (next, args) => {
+        sentCounts.push((args.input as { Records: unknown[] }).Records.length);
+        if (sentCounts.length === 2) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        return next(args);
+      });
       // 300 records of 30 kB: over PutRecords' 5 MiB, so one send of them takes two calls.
       const values = Array.from({ length: 300 }, (_, i) => `k${i % 7}:${i}:`.padEnd(30_000, "x"));
       await open({ client }).publish(values.map((v) => ({ key: v.split(":")[0], value: encode(v) })));
