@@ -7,7 +7,7 @@
  * alerts with the same codec, and build one time-series point per record.
  *
  * State goes either through the embedded `memory://` state driver, called
- * directly with the same keys and JSON card states as the pipeline
+ * directly with the same keys and binary card states (`cardStateCodec`) as the pipeline
  * (`driver`, the benchmark's baseline), or through plain Maps (`map`, the
  * ceiling without any state store).
  */
@@ -17,13 +17,13 @@ import ort from "onnxruntime-node";
 import { CardStateMap } from "../examples/fraud-detection/src/card-state.js";
 import type { CardStateAccess, FeaturedTransaction } from "../examples/fraud-detection/src/enrich.js";
 import { cardFeatures } from "../examples/fraud-detection/src/enrich.js";
-import type { CardState } from "../examples/fraud-detection/src/card-state.js";
+import { cardStateCodec } from "../examples/fraud-detection/src/card-state-codec.js";
 import { FEATURE_COUNT, writeFeatures } from "../examples/fraud-detection/src/features.js";
 import { MODEL_PATH } from "../examples/fraud-detection/src/model-card.js";
 import type { Transaction } from "../examples/fraud-detection/src/schema.js";
 import { transactionSchema } from "../examples/fraud-detection/src/schema.js";
 import type { ScoredTransaction } from "../examples/fraud-detection/src/scoring.js";
-import { isAlert, scorePoint } from "../examples/fraud-detection/src/scoring.js";
+import { isAlert, scorePoint, scoredTransaction } from "../examples/fraud-detection/src/scoring.js";
 
 /** What one pass of the loop produced. */
 export interface FraudLoopResult {
@@ -96,7 +96,7 @@ export async function runFraudLoop(
     const alertBytes: Uint8Array[] = [];
     const batchPoints: Point[] = [];
     for (let j = 0; j < rows; j++) {
-      const scored: ScoredTransaction = { ...txs[j]!, score: scores[j]! };
+      const scored = scoredTransaction(txs[j]!, scores[j]!, "model");
       if (isAlert(scored)) alertBytes.push(alertCodec.encode(scored));
       const p = scorePoint(scored);
       batchPoints.push({
@@ -120,18 +120,14 @@ type FeatureStep = (batch: Transaction[]) => Promise<FeaturedTransaction[]>;
 /** Features through the state driver itself: the pipeline's calls, minus the StateStore around them. */
 function driverFeatures(driver: StateStoreDriver): FeatureStep {
   const signal = new AbortController().signal;
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
   const state: CardStateAccess = {
     async getMany(keys) {
       const entries = await driver.get([...keys], signal);
-      return entries.map((e) =>
-        e === undefined ? undefined : (JSON.parse(decoder.decode(e.value)) as CardState),
-      );
+      return entries.map((e) => (e === undefined ? undefined : cardStateCodec.decode(e.value)));
     },
     putMany: (entries) =>
       driver.put(
-        entries.map((e) => ({ key: e.key, value: encoder.encode(JSON.stringify(e.value)), ttlMs: e.ttlMs })),
+        entries.map((e) => ({ key: e.key, value: cardStateCodec.encode(e.value), ttlMs: e.ttlMs })),
         signal,
       ),
   };

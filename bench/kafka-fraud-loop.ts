@@ -3,7 +3,8 @@
  * baseline): a @platformatic/kafka consumer stream batched by hand, the same
  * Avro codec, the same per-card state on Redis through ioredis with the same
  * commands as the Redis state store (one `MGET`, pipelined `SET … PX`, values
- * laid out `<version>\n<JSON>` as decision 0601 says), one onnxruntime-node
+ * laid out `<version>\n<value>` as decision 0601 says, the value in the
+ * example's binary `cardStateCodec`), one onnxruntime-node
  * call per batch, alerts and dead letters produced with acks=all, offsets
  * committed every second — no runtime around it.
  */
@@ -12,14 +13,14 @@ import type { Message, MessageToProduce } from "@platformatic/kafka";
 import { avro, json } from "@switchyard/core";
 import { Redis } from "ioredis";
 import ort from "onnxruntime-node";
-import type { CardState } from "../examples/fraud-detection/src/card-state.js";
+import { cardStateCodec } from "../examples/fraud-detection/src/card-state-codec.js";
 import type { CardStateAccess } from "../examples/fraud-detection/src/enrich.js";
 import { cardFeatures } from "../examples/fraud-detection/src/enrich.js";
 import { FEATURE_COUNT } from "../examples/fraud-detection/src/features.js";
 import type { Transaction } from "../examples/fraud-detection/src/schema.js";
 import { transactionSchema } from "../examples/fraud-detection/src/schema.js";
 import type { ScoredTransaction } from "../examples/fraud-detection/src/scoring.js";
-import { isAlert, scorePoint } from "../examples/fraud-detection/src/scoring.js";
+import { isAlert, scorePoint, scoredTransaction } from "../examples/fraud-detection/src/scoring.js";
 
 const BATCH = 1024;
 const MAX_BUFFERED = 8 * BATCH;
@@ -117,7 +118,7 @@ export async function runKafkaFraudLoop(
       const scores = (await o.session.run({ [input]: tensor }))[output]!.data as Float32Array;
       const messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
       for (let i = 0; i < txs.length; i++) {
-        const scored: ScoredTransaction = { ...txs[i]!, score: scores[i]!, scoredBy: "model" };
+        const scored = scoredTransaction(txs[i]!, scores[i]!, "model");
         scorePoint(scored);
         if (isAlert(scored)) {
           messages.push({
@@ -168,7 +169,7 @@ function redisCardState(redis: Redis, prefix: string): CardStateAccess {
       return values.map((v) => {
         if (v === null) return undefined;
         const newline = v.indexOf(10);
-        return JSON.parse(v.subarray(newline + 1).toString()) as CardState;
+        return cardStateCodec.decode(v.subarray(newline + 1));
       });
     },
     async putMany(entries) {
@@ -176,7 +177,10 @@ function redisCardState(redis: Redis, prefix: string): CardStateAccess {
         entries.map((e) =>
           redis.set(
             prefix + e.key,
-            `${nonce}.${(++version).toString(36)}\n${JSON.stringify(e.value)}`,
+            Buffer.concat([
+              Buffer.from(`${nonce}.${(++version).toString(36)}\n`),
+              cardStateCodec.encode(e.value),
+            ]),
             "PX",
             e.ttlMs,
           ),

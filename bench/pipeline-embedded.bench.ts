@@ -2,7 +2,7 @@
  * The fraud pipeline on the embedded default against the hand-written loop
  * doing the same work (bench/fraud-loop.ts), interleaved in one process.
  *
- *   npm run bench -- pipeline-embedded [--events 200000] [--runs 5] [--throw-rate 0]
+ *   npm run bench -- pipeline-embedded [--events 200000] [--runs 5] [--throw-rate 0] [--only pipeline|loop]
  *
  * Both sides get the same pre-encoded seeded events (about 0.1% corrupt). The
  * pipeline's side publishes them to a fresh `memory://` stream (untimed), then
@@ -11,7 +11,8 @@
  * `memory://` state driver directly; a loop on plain Maps is reported in
  * `extra.mapLoop` as the ceiling without a state store. `--throw-rate r` puts a
  * step in front of the pipeline that throws on that share of its attempts (the
- * records are retried, in key order), to measure what retries cost.
+ * records are retried, in key order), to measure what retries cost. `--only`
+ * runs one side alone, to profile it with `node --cpu-prof`.
  */
 import { parseArgs } from "node:util";
 import {
@@ -44,6 +45,7 @@ export default async function pipelineEmbedded(args: string[]): Promise<BenchRes
       events: { type: "string", default: "200000" },
       runs: { type: "string", default: "5" },
       "throw-rate": { type: "string", default: "0" },
+      only: { type: "string" },
     },
   });
   const events = Number(values.events);
@@ -97,6 +99,22 @@ export default async function pipelineEmbedded(args: string[]): Promise<BenchRes
     return (events * 1000) / result.elapsedMs;
   };
 
+  if (values.only !== undefined) {
+    const side = values.only === "loop" ? () => loopRate("driver") : pipelineRate;
+    const rates: number[] = [];
+    for (let i = 0; i < runs; i++) rates.push(await side());
+    await session.release();
+    const rate = Math.round(median(rates));
+    return {
+      bench: "pipeline-embedded",
+      unit: "events/s",
+      ours: values.only === "loop" ? 0 : rate,
+      baseline: values.only === "loop" ? rate : 0,
+      ratio: 0,
+      runs,
+      baselineName: `${values.only} alone`,
+    };
+  }
   const result = await interleaved(
     "pipeline-embedded",
     "events/s",

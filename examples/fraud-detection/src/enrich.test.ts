@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CardStateMap } from "./card-state.js";
 import type { CardState } from "./card-state.js";
 import { cardKey } from "./card-state.js";
+import { cardStateCodec } from "./card-state-codec.js";
 import { BUCKET_MS, CARD_TTL_MS, FEATURE_COUNT, FEATURE_INDEX, writeFeatures } from "./features.js";
 import type { CardStateAccess } from "./enrich.js";
 import { cardFeatures } from "./enrich.js";
@@ -17,7 +18,10 @@ async function featureStore(name: string): Promise<StateStore<CardState>> {
   const config = { profiles: { local: { state: { features: `memory://${name}` } } } };
   const resolver = new ResourceResolver(config, "local", { registry });
   resolvers.push(resolver);
-  return new StateStore<CardState>(await resolver.open("state", "features"), { name: "features" });
+  return new StateStore<CardState>(await resolver.open("state", "features"), {
+    name: "features",
+    codec: cardStateCodec,
+  });
 }
 
 function transactions(count: number, seed: number): Transaction[] {

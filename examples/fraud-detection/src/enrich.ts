@@ -1,6 +1,7 @@
 import type { PipelineContext } from "@switchyard/core";
 import type { CardState } from "./card-state.js";
 import { cardKey, observeCard } from "./card-state.js";
+import { cardStateCodec } from "./card-state-codec.js";
 import { CARD_TTL_MS, FEATURE_COUNT, writeFeatures } from "./features.js";
 import type { Transaction } from "./schema.js";
 
@@ -26,12 +27,15 @@ export interface CardStateAccess {
   putMany(entries: readonly { key: string; value: CardState; ttlMs: number }[]): Promise<unknown>;
 }
 
-/** The pipeline's enrich step: {@link cardFeatures} over the profile's `features` store. */
+/**
+ * The pipeline's enrich step: {@link cardFeatures} over the profile's
+ * `features` store, card states in the binary {@link cardStateCodec}.
+ */
 export function withCardFeatures(
   batch: Transaction[],
   context: PipelineContext,
 ): Promise<FeaturedTransaction[]> {
-  return cardFeatures(batch, context.state<CardState>(FEATURES_STORE));
+  return cardFeatures(batch, context.state(FEATURES_STORE, { codec: cardStateCodec }));
 }
 
 /**

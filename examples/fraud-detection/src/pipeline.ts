@@ -5,7 +5,7 @@ import { withCardFeatures } from "./enrich.js";
 import { transactionSchema } from "./schema.js";
 import type { Transaction } from "./schema.js";
 import type { ScoredTransaction } from "./scoring.js";
-import { isAlert, ruleScore, scorePoint } from "./scoring.js";
+import { isAlert, ruleScore, scorePoint, scoredTransaction } from "./scoring.js";
 
 /** Options of {@link fraudPipeline}. */
 export interface FraudPipelineOptions {
@@ -34,12 +34,9 @@ export function fraudPipeline(options: FraudPipelineOptions = {}): Pipeline<Scor
     .enrich(withCardFeatures)
     .infer("fraud", {
       input: (f: FeaturedTransaction) => f.features,
-      output: (f, probability: number, meta): ScoredTransaction => ({
-        ...f.tx,
-        score: probability,
-        // The runtime marks each record whose score came from the fallback.
-        scoredBy: meta.fallback ? "rules" : "model",
-      }),
+      // The runtime marks each record whose score came from the fallback.
+      output: (f, probability: number, meta): ScoredTransaction =>
+        scoredTransaction(f.tx, probability, meta.fallback ? "rules" : "model"),
       // While the model is unreachable, hard rules keep the obvious fraud flagged.
       endpoint: { fallback: (inputs) => inputs.map(ruleScore) },
     })

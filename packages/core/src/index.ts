@@ -20,7 +20,7 @@ export type {
   SourceOptions,
   StoreOptions,
 } from "./pipeline/builder.js";
-export type { PipelineContext } from "./pipeline/context.js";
+export type { PipelineContext, StateOptions } from "./pipeline/context.js";
 
 // codecs (section: codec)
 export type { Codec } from "./codec/codec.js";

@@ -54,6 +54,15 @@ describe("memory:// state store", () => {
     expect(text((await store.get(["k"], signal))[0]?.value)).toBe("abc");
   });
 
+  it("keeps what was written when the caller's value is a Buffer from Node's pool", async () => {
+    const store = memoryStateStore("copy-buffer");
+    // Avro and other codecs hand out Buffers, whose slice() is a view of the same memory.
+    const buffer = Buffer.from("abc");
+    await store.put([{ key: "k", value: buffer }], signal);
+    buffer.write("xyz");
+    expect(text((await store.get(["k"], signal))[0]?.value)).toBe("abc");
+  });
+
   it("writes with ifVersion only over that version, and with null only when absent", async () => {
     const store = memoryStateStore("cas");
     const [created] = await store.put([{ key: "k", value: bytes("v1"), ifVersion: null }], signal);

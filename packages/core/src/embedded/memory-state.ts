@@ -93,7 +93,8 @@ export class MemoryStateStore implements StateStoreDriver {
       const version = ++this.table.lastVersion;
       const expiresAt = write.ttlMs === undefined ? Number.POSITIVE_INFINITY : now + write.ttlMs;
       this.table.entries.set(write.key, {
-        value: write.value.slice(),
+        // Not `value.slice()`: on a Buffer that returns a view of the caller's memory.
+        value: new Uint8Array(write.value),
         counter: undefined,
         version,
         expiresAt,

@@ -1,3 +1,4 @@
+import type { Codec } from "../codec/codec.js";
 import type { ModelEndpoint } from "../resources/model-endpoint.js";
 import type { StateStore } from "../resources/state-store.js";
 import type { Stream } from "../resources/stream.js";
@@ -5,8 +6,12 @@ import type { TimeSeriesSink } from "../resources/time-series-sink.js";
 
 /** What a batch-level step (`enrich`) can reach: the profile's resources by name, and the run's signal. */
 export interface PipelineContext {
-  /** A state store of the profile. */
-  state<V = unknown>(name: string): StateStore<V>;
+  /**
+   * A state store of the profile. Values are JSON unless `options.codec` says
+   * otherwise; the same codec object gives the same store on every call, so
+   * pass a constant rather than a codec built per batch.
+   */
+  state<V = unknown>(name: string, options?: StateOptions<V>): StateStore<V>;
   /** A model endpoint of the profile. */
   model<I = unknown, O = unknown>(name: string): ModelEndpoint<I, O>;
   /** A stream of the profile. */
@@ -15,4 +20,10 @@ export interface PipelineContext {
   timeseries(name: string): TimeSeriesSink;
   /** Aborted when the pipeline stops. */
   readonly signal: AbortSignal;
+}
+
+/** Options of {@link PipelineContext.state}. */
+export interface StateOptions<V> {
+  /** How values are stored as bytes. Default JSON. */
+  codec?: Codec<V>;
 }

@@ -6,7 +6,7 @@ import type { FallbackChange, ModelEndpointOptions } from "../resources/model-en
 import { StateStore } from "../resources/state-store.js";
 import { Stream } from "../resources/stream.js";
 import { TimeSeriesSink } from "../resources/time-series-sink.js";
-import type { PipelineContext } from "./context.js";
+import type { PipelineContext, StateOptions } from "./context.js";
 import { errorText } from "./sink-writer.js";
 import { openAndProbe } from "./startup.js";
 import type { Wanted } from "./startup.js";
@@ -31,7 +31,10 @@ export interface ResourceSource {
 export class RunResources implements PipelineContext {
   private readonly streamDrivers = new Map<string, DriverByKind["stream"]>();
   private readonly streams = new Map<string, Stream<unknown>>();
+  private readonly stateDrivers = new Map<string, DriverByKind["state"]>();
   private readonly states = new Map<string, StateStore<unknown>>();
+  /** Stores over the same driver with a caller's codec, one per store and codec. */
+  private readonly statesByCodec = new Map<string, WeakMap<Codec<unknown>, StateStore<unknown>>>();
   private readonly models = new Map<string, ModelEndpoint<unknown, unknown>>();
   private readonly sinks = new Map<string, TimeSeriesSink>();
 
@@ -74,6 +77,7 @@ export class RunResources implements PipelineContext {
           this.streams.set(name, new Stream(driver as DriverByKind["stream"], { name }));
           break;
         case "state":
+          this.stateDrivers.set(name, driver as DriverByKind["state"]);
           this.states.set(name, new StateStore(driver as DriverByKind["state"], { name }));
           break;
         case "model": {
@@ -114,9 +118,19 @@ export class RunResources implements PipelineContext {
     return this.get(this.streams, "stream", name) as Stream<T>;
   }
 
-  /** A state store of the profile. */
-  state<V = unknown>(name: string): StateStore<V> {
-    return this.get(this.states, "state", name) as StateStore<V>;
+  /** A state store of the profile, with values in JSON or through `options.codec`. */
+  state<V = unknown>(name: string, options?: StateOptions<V>): StateStore<V> {
+    const base = this.get(this.states, "state", name) as StateStore<V>;
+    const codec = options?.codec as Codec<unknown> | undefined;
+    if (codec === undefined) return base;
+    let byCodec = this.statesByCodec.get(name);
+    if (byCodec === undefined) this.statesByCodec.set(name, (byCodec = new WeakMap()));
+    let store = byCodec.get(codec);
+    if (store === undefined) {
+      store = new StateStore(this.stateDrivers.get(name)!, { name, codec });
+      byCodec.set(codec, store);
+    }
+    return store as StateStore<V>;
   }
 
   /** A model endpoint of the profile. */
