@@ -61,7 +61,15 @@ const scaledSchema = {
 } as const;
 
 const BATCH = 1024;
-const scale = (r: Reading): Scaled => ({ ...r, scaled: r.value * 1.5 });
+// Fields written out: `{ ...r, scaled }` takes a slow path on Node 20 (decision 2325) that
+// would bound both sides at a few hundred thousand records/s.
+const scale = (r: Reading): Scaled => ({
+  id: r.id,
+  device: r.device,
+  value: r.value,
+  ok: r.ok,
+  scaled: r.value * 1.5,
+});
 const keep = (r: Scaled): boolean => r.id % 10 !== 0;
 const point = (r: Scaled) => ({ fields: { scaled: r.scaled }, tags: { device: r.device } });
 

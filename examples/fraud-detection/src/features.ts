@@ -119,9 +119,8 @@ export function nextProfile(tx: Transaction, profile: CardProfile | undefined): 
   const delta = x - (profile?.mean ?? 0);
   const mean = (profile?.mean ?? 0) + delta / n;
   const next: CardProfile = { lastTs: tx.ts, n, mean, m2: (profile?.m2 ?? 0) + delta * (x - mean) };
-  const here = { lat: tx.lat, lon: tx.lon };
-  const present = tx.cardPresent ? { ...here, ts: tx.ts } : profile?.present;
-  const home = profile?.home ?? (tx.cardPresent ? here : undefined);
+  const present = tx.cardPresent ? { lat: tx.lat, lon: tx.lon, ts: tx.ts } : profile?.present;
+  const home = profile?.home ?? (tx.cardPresent ? { lat: tx.lat, lon: tx.lon } : undefined);
   if (present !== undefined) next.present = present;
   if (home !== undefined) next.home = home;
   return next;

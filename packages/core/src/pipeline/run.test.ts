@@ -12,6 +12,8 @@ import type {
 import { SwitchyardError } from "../errors.js";
 import { memoryStream } from "../embedded/memory-stream.js";
 import { resetMemoryStreams } from "../embedded/memory-log.js";
+import { memoryStateStore, resetMemoryStateStores } from "../embedded/memory-state.js";
+import { StateStore } from "../resources/state-store.js";
 import { Stream } from "../resources/stream.js";
 import { pipeline } from "./builder.js";
 import { run } from "./run.js";
@@ -109,7 +111,10 @@ const fraud = pipeline("test-fraud")
   .configure({ retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 }, commitIntervalMs: 20 });
 
 describe("run", () => {
-  afterEach(() => resetMemoryStreams());
+  afterEach(() => {
+    resetMemoryStreams();
+    resetMemoryStateStores();
+  });
 
   function setup(sink = pointsSink()) {
     const drivers = {
@@ -190,6 +195,34 @@ describe("run", () => {
     const again = run(fraud, { resolver });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await again.stop()).processed).toBe(0);
+  });
+
+  it("stores each chosen record's value under its key, with the step's TTL when it has one", async () => {
+    let clock = 1_000_000;
+    const now = () => clock;
+    const drivers = {
+      stream: { tx: memoryStream("tx", { partitions: 3 }), "dead-letters": memoryStream("dlq") },
+      state: { short: memoryStateStore("run-short", { now }), kept: memoryStateStore("run-kept", { now }) },
+    };
+    await publish(
+      drivers.stream.tx,
+      Array.from({ length: 20 }, (_, i) => ({ id: i, amount: i * 10 })),
+    );
+    const storing = pipeline("storing")
+      .from<Tx>("tx", { codec: json(), group: "store" })
+      .store("short", { key: (tx) => `tx:${tx.id}`, value: (tx) => tx.amount, ttlMs: 1_000 })
+      .store("kept", { key: (tx) => `tx:${tx.id}`, value: (tx) => tx.amount, when: (tx) => tx.id % 2 === 0 });
+    const r = run(storing, { resolver: source(drivers) });
+    await until(() => r.stats().processed === 20);
+    await r.stop();
+    const short = new StateStore<number>(drivers.state.short, { name: "short" });
+    const kept = new StateStore<number>(drivers.state.kept, { name: "kept" });
+    const keys = ["tx:3", "tx:4"];
+    expect(await short.getMany(keys)).toEqual([30, 40]);
+    expect(await kept.getMany(keys)).toEqual([undefined, 40]);
+    clock += 1_000;
+    expect(await short.getMany(keys)).toEqual([undefined, undefined]);
+    expect(await kept.getMany(keys)).toEqual([undefined, 40]);
   });
 
   it("sends undecodable records and records whose step keeps failing to the dead-letter stream with their bytes", async () => {
