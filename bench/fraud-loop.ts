@@ -4,7 +4,10 @@
  * Per batch of pre-encoded records: decode each with the same Avro codec (bad
  * bytes set aside as dead letters), compute the same per-card features with the
  * same state updates, score the batch with one `session.run`, JSON-encode the
- * alerts with the same codec, and build one time-series point per record.
+ * alerts with the same codec and send them (and the dead letters) to
+ * `memory://` streams, and write one time-series point per record to a
+ * `memory://` series — the writes the pipeline makes. It reads the payloads
+ * from an array, where the pipeline reads them from a `memory://` stream.
  *
  * State goes either through the embedded `memory://` state driver, called
  * directly with the same keys and binary card states (`cardStateCodec`) as the pipeline
@@ -12,7 +15,7 @@
  * ceiling without any state store).
  */
 import { ResourceResolver, SchemeRegistry, avro, embedded, json } from "@switchyard/core";
-import type { Point, StateStoreDriver } from "@switchyard/core/driver";
+import type { OutgoingRecord, Point, StateStoreDriver } from "@switchyard/core/driver";
 import ort from "onnxruntime-node";
 import { CardStateMap } from "../examples/fraud-detection/src/card-state.js";
 import type { CardStateAccess, FeaturedTransaction } from "../examples/fraud-detection/src/enrich.js";
@@ -61,13 +64,29 @@ export async function runFraudLoop(
   options: FraudLoopOptions = {},
 ): Promise<FraudLoopResult> {
   const batchSize = options.batchSize ?? 1024;
+  const pass = ++passes;
   const resolver = new ResourceResolver(
-    { profiles: { loop: { state: { features: `memory://fraud-loop-${++passes}` } } } },
+    {
+      profiles: {
+        loop: {
+          streams: {
+            alerts: `memory://fraud-loop-alerts-${pass}`,
+            "dead-letters": `memory://fraud-loop-dead-letters-${pass}`,
+          },
+          state: { features: `memory://fraud-loop-${pass}` },
+          timeseries: { fraud_scores: `memory://fraud-loop-scores-${pass}` },
+        },
+      },
+    },
     "loop",
     { registry: new SchemeRegistry([], { builtIns: [embedded()] }) },
   );
   const features =
     options.state === "map" ? mapFeatures() : driverFeatures(await resolver.open("state", "features"));
+  const alertSink = await resolver.open("stream", "alerts");
+  const deadLetterSink = await resolver.open("stream", "dead-letters");
+  const scoreSink = await resolver.open("timeseries", "fraud_scores");
+  const signal = new AbortController().signal;
   const started = performance.now();
   const codec = avro<Transaction>(transactionSchema);
   const alertCodec = json<ScoredTransaction>();
@@ -93,11 +112,15 @@ export async function runFraudLoop(
     const rows = txs.length;
     const tensor = new ort.Tensor("float32", matrix.subarray(0, rows * FEATURE_COUNT), [rows, FEATURE_COUNT]);
     const scores = (await session.run({ [input]: tensor }))[output]!.data as Float32Array;
-    const alertBytes: Uint8Array[] = [];
+    const alertRecords: OutgoingRecord[] = [];
     const batchPoints: Point[] = [];
+    const now = Date.now();
     for (let j = 0; j < rows; j++) {
       const scored = scoredTransaction(txs[j]!, scores[j]!, "model");
-      if (isAlert(scored)) alertBytes.push(alertCodec.encode(scored));
+      if (isAlert(scored)) {
+        const value = alertCodec.encode(scored);
+        alertRecords.push({ key: String(scored.card), value, headers: {}, timestamp: now });
+      }
       const p = scorePoint(scored);
       batchPoints.push({
         measurement: "fraud_scores",
@@ -106,7 +129,18 @@ export async function runFraudLoop(
         time: p.time ?? scored.ts,
       });
     }
-    alerts += alertBytes.length;
+    const deadRecords = dead.map((value): OutgoingRecord => ({
+      key: undefined,
+      value,
+      headers: { "x-error-stage": "decode" },
+      timestamp: now,
+    }));
+    await Promise.all([
+      alertSink.send(alertRecords, signal),
+      deadLetterSink.send(deadRecords, signal),
+      scoreSink.write(batchPoints, signal),
+    ]);
+    alerts += alertRecords.length;
     deadLetters += dead.length;
     points += batchPoints.length;
   }
