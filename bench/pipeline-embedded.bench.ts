@@ -36,7 +36,7 @@ import { transactionSchema } from "../examples/fraud-detection/src/schema.js";
 import type { Transaction } from "../examples/fraud-detection/src/schema.js";
 import { openFraudModel, runFraudLoop } from "./fraud-loop.js";
 import type { BenchResult } from "./report.js";
-import { interleaved, median } from "./report.js";
+import { alone, interleaved, median } from "./report.js";
 
 export default async function pipelineEmbedded(args: string[]): Promise<BenchResult> {
   const { values } = parseArgs({
@@ -100,20 +100,11 @@ export default async function pipelineEmbedded(args: string[]): Promise<BenchRes
   };
 
   if (values.only !== undefined) {
-    const side = values.only === "loop" ? () => loopRate("driver") : pipelineRate;
-    const rates: number[] = [];
-    for (let i = 0; i < runs; i++) rates.push(await side());
+    const side = values.only === "loop" ? "loop" : "pipeline";
+    const measure = side === "loop" ? () => loopRate("driver") : pipelineRate;
+    const result = await alone("pipeline-embedded", "events/s", side, runs, measure);
     await session.release();
-    const rate = Math.round(median(rates));
-    return {
-      bench: "pipeline-embedded",
-      unit: "events/s",
-      ours: values.only === "loop" ? 0 : rate,
-      baseline: values.only === "loop" ? rate : 0,
-      ratio: 0,
-      runs,
-      baselineName: `${values.only} alone`,
-    };
+    return result;
   }
   const result = await interleaved(
     "pipeline-embedded",

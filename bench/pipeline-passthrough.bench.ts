@@ -29,7 +29,7 @@ import {
 } from "@switchyard/core";
 import type { IncomingRecord, OutgoingRecord, Point } from "@switchyard/core/driver";
 import type { BenchResult } from "./report.js";
-import { interleaved, median } from "./report.js";
+import { alone, interleaved } from "./report.js";
 
 /** A reading as the source holds it. */
 interface Reading {
@@ -166,19 +166,8 @@ export default async function pipelinePassthrough(args: string[]): Promise<Bench
   };
 
   if (values.only !== undefined) {
-    const side = values.only === "loop" ? loopRate : pipelineRate;
-    const rates: number[] = [];
-    for (let i = 0; i < runs; i++) rates.push(await side());
-    const rate = Math.round(median(rates));
-    return {
-      bench: "pipeline-passthrough",
-      unit: "events/s",
-      ours: values.only === "loop" ? 0 : rate,
-      baseline: values.only === "loop" ? rate : 0,
-      ratio: 0,
-      runs,
-      baselineName: `${values.only} alone`,
-    };
+    const side = values.only === "loop" ? "loop" : "pipeline";
+    return alone("pipeline-passthrough", "events/s", side, runs, side === "loop" ? loopRate : pipelineRate);
   }
   return interleaved(
     "pipeline-passthrough",

@@ -54,6 +54,32 @@ export function median(values: readonly number[]): number {
 }
 
 /**
+ * Runs one side of a bench alone `runs` times (for `--only pipeline|loop`, to
+ * profile it): its median goes in `ours` for the pipeline and in `baseline`
+ * for the loop, the other is 0, and there is no ratio.
+ */
+export async function alone(
+  bench: string,
+  unit: string,
+  side: "pipeline" | "loop",
+  runs: number,
+  measure: () => Promise<number>,
+): Promise<BenchResult> {
+  const rates: number[] = [];
+  for (let i = 0; i < runs; i++) rates.push(await measure());
+  const rate = Math.round(median(rates));
+  return {
+    bench,
+    unit,
+    ours: side === "loop" ? 0 : rate,
+    baseline: side === "loop" ? rate : 0,
+    ratio: 0,
+    runs,
+    baselineName: `${side} alone`,
+  };
+}
+
+/**
  * Runs `ours` and `baseline` alternately (A B A B …) after one warm-up of each,
  * so both see the same machine drift, and returns the medians and their ratio
  * (and, with `cpu`, the CPU each side took).
