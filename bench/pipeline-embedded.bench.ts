@@ -2,7 +2,7 @@
  * The fraud pipeline on the embedded default against the hand-written loop
  * doing the same work (bench/fraud-loop.ts), interleaved in one process.
  *
- *   npm run bench -- pipeline-embedded [--events 200000] [--runs 5] [--throw-rate 0] [--only pipeline|loop]
+ *   npm run bench -- pipeline-embedded [--events 200000] [--runs 5] [--throw-rate 0] [--only pipeline|loop|map]
  *
  * Both sides get the same pre-encoded seeded events (about 0.1% corrupt). The
  * pipeline's side publishes them to a fresh `memory://` stream (untimed), then
@@ -12,7 +12,8 @@
  * `extra.mapLoop` as the ceiling without a state store. `--throw-rate r` puts a
  * step in front of the pipeline that throws on that share of its attempts (the
  * records are retried, in key order), to measure what retries cost. `--only`
- * runs one side alone, to profile it with `node --cpu-prof`.
+ * runs one side alone (`map`: the loop on plain Maps), to profile it with
+ * `node --cpu-prof`.
  */
 import { parseArgs } from "node:util";
 import {
@@ -100,8 +101,8 @@ export default async function pipelineEmbedded(args: string[]): Promise<BenchRes
   };
 
   if (values.only !== undefined) {
-    const side = values.only === "loop" ? "loop" : "pipeline";
-    const measure = side === "loop" ? () => loopRate("driver") : pipelineRate;
+    const side = values.only === "loop" || values.only === "map" ? values.only : "pipeline";
+    const measure = side === "pipeline" ? pipelineRate : () => loopRate(side === "map" ? "map" : "driver");
     const result = await alone("pipeline-embedded", "events/s", side, runs, measure);
     await session.release();
     return result;

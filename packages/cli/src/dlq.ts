@@ -1,9 +1,9 @@
 import { Stream, SwitchyardError, raw } from "@switchyard/core";
 import type { ResourceResolver, Settleable, Subscription } from "@switchyard/core";
-import { deadlineSignal } from "@switchyard/core/driver";
 import type { IncomingRecord, OutgoingRecord } from "@switchyard/core/driver";
 import { intOption, parseCommandArgs, stringOption } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
+import { receiveWithin } from "./receive-within.js";
 import { UsageError } from "./command.js";
 import { ERROR_HEADER_PREFIX, formatView, viewOf } from "./dlq-format.js";
 import { PROFILE_OPTIONS, PROFILE_OPTIONS_HELP, openProfile } from "./profile.js";
@@ -109,14 +109,7 @@ async function readDeadLetters(
   const out: Settleable[] = [];
   let idleSince = Date.now();
   while (out.length < limit && stop?.aborted !== true) {
-    // Not AbortSignal.any: on Node 20 each would stay alive on `stop` until the command ends.
-    const wait = deadlineSignal(stop ?? new AbortController().signal, waitMs);
-    let batch;
-    try {
-      batch = await subscription.receive(wait.signal);
-    } finally {
-      wait.dispose();
-    }
+    const batch = await receiveWithin(subscription, stop, waitMs);
     if (batch !== undefined) {
       for (const record of [...batch.records, ...batch.undecodable]) if (out.length < limit) out.push(record);
       idleSince = Date.now();

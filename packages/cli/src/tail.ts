@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { deadlineSignal } from "@switchyard/core/driver";
 import type { StartPosition } from "@switchyard/core/driver";
 import type { Received, Subscription } from "@switchyard/core";
 import { intOption, parseCommandArgs, stringOption } from "./args.js";
@@ -7,6 +6,7 @@ import type { ParsedArgs } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { PROFILE_OPTIONS, PROFILE_OPTIONS_HELP, openProfile } from "./profile.js";
+import { receiveWithin } from "./receive-within.js";
 import { closeProfile, closeSubscription, openRawStream } from "./stream-resource.js";
 
 const DEFAULT_IDLE_MS = 2000;
@@ -143,14 +143,11 @@ async function printRecords(
   let printed = 0;
   const subscribedAt = Date.now();
   for (;;) {
-    // Not AbortSignal.any: on Node 20 each would stay alive on the command's signal until it ends.
-    const wait = deadlineSignal(options.signal, options.follow ? undefined : options.idleMs);
-    let batch;
-    try {
-      batch = await subscription.receive(wait.signal);
-    } finally {
-      wait.dispose();
-    }
+    const batch = await receiveWithin(
+      subscription,
+      options.signal,
+      options.follow ? undefined : options.idleMs,
+    );
     if (options.signal.aborted) return printed;
     if (batch === undefined) {
       // A back end that tells no lag (Pub/Sub): the idle wait alone says caught up.

@@ -74,8 +74,9 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       return { name, open, openDriver };
     }
 
-    /** One step of a client call: its input, and the rest of the call to run it on. */
+    /** What a middleware sees of a client call: the command's input. */
     type Call = { input: unknown };
+    /** What the rest of the call answers: the command's output. */
     type Reply = { output: unknown };
 
     /** A real client on kinesalite whose calls of `command` go through `intercept`, which may pass them on, change or fail them. */
