@@ -74,6 +74,8 @@ describeService("pubsub", "Pub/Sub consumer across an emulator restart", () => {
       // Acking the record of the old server must not ack the new one: nacked, it comes back.
       sub.ack(held!.records);
       await sub.commit();
+      // The client sends acks and nacks from queues of their own, each flushed within 100 ms: the ack goes first.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       await sub.nack(fresh!.records);
       const again = await sub.receive(AbortSignal.timeout(30_000));
       expect(again?.records.map((r) => text(r.value))).toEqual([first]);

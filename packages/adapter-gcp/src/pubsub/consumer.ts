@@ -32,12 +32,20 @@ export interface ConsumerSetup {
  * A record's position is a number this consumer hands out, not the message's
  * ack id: a restarted emulator numbers its ack ids from 1 again, and a record
  * held across the restart must not settle a new message that got its ack id.
+ * Nor may its ack reach the server, which would take it for the new message's:
+ * a message whose ack id arrives again is stale — the server that leased it is
+ * gone — and settling it only drops it from the client's lease inventory
+ * (decision 2326). The service never reuses an ack id, so there this never happens.
  */
 export class PubSubConsumer implements ConsumerDriver {
   readonly #setup: ConsumerSetup;
   readonly #queue: Message[] = [];
   /** Messages handed to core and not yet settled, by the offset this consumer gave them. */
   readonly #held = new Map<string, Message>();
+  /** Messages queued or held, by ack id: a second message with the same ack id makes the first stale. */
+  readonly #leased = new Map<string, Message>();
+  /** Messages whose ack id a restarted server gave to a newer message. */
+  readonly #stale = new WeakSet<Message>();
   #handedOut = 0;
   #failure: unknown;
   #wake: (() => void) | undefined;
@@ -86,8 +94,7 @@ export class PubSubConsumer implements ConsumerDriver {
     const acks: Promise<unknown>[] = [];
     for (const { offset } of positions) {
       const message = this.#held.get(offset);
-      if (message === undefined) continue;
-      this.#held.delete(offset);
+      if (message === undefined || !this.#settled(offset, message)) continue;
       // Resolves at once unless the subscription has exactly-once delivery; then it waits for the server.
       acks.push(message.ackWithResponse());
     }
@@ -97,8 +104,7 @@ export class PubSubConsumer implements ConsumerDriver {
   async nack(positions: Position[]): Promise<void> {
     for (const { offset } of positions) {
       const message = this.#held.get(offset);
-      if (message === undefined) continue;
-      this.#held.delete(offset);
+      if (message === undefined || !this.#settled(offset, message)) continue;
       message.nack();
     }
   }
@@ -115,6 +121,7 @@ export class PubSubConsumer implements ConsumerDriver {
     } finally {
       subscription.removeListener("error", this.#onError);
       this.#held.clear();
+      this.#leased.clear();
       this.#queue.length = 0;
       this.#setup.onClose();
     }
@@ -126,8 +133,22 @@ export class PubSubConsumer implements ConsumerDriver {
       message.ack();
       return;
     }
+    const earlier = this.#leased.get(message.ackId);
+    if (earlier !== undefined) {
+      this.#stale.add(earlier);
+      dropLease(earlier);
+    }
+    this.#leased.set(message.ackId, message);
     this.#queue.push(message);
     this.#notify();
+  }
+
+  /** Forgets a handed-out message; whether it may be settled on the server (it is not stale). */
+  #settled(offset: string, message: Message): boolean {
+    this.#held.delete(offset);
+    if (this.#stale.has(message)) return false;
+    this.#leased.delete(message.ackId);
+    return true;
   }
 
   /** Throws the stream's failure once, and reopens the streaming pull if the client closed it. */
@@ -142,4 +163,20 @@ export class PubSubConsumer implements ConsumerDriver {
   #notify(): void {
     this.#wake?.();
   }
+}
+
+/** The part of the client's message the library keeps private: its subscriber's lease inventory. */
+interface LeasedMessage {
+  _subscriber?: { _inventory?: { remove?: (message: Message) => void } };
+}
+
+/**
+ * Drops a message from the client's lease inventory without a request to the
+ * server, so it stops taking a flow-control slot and its ack id is no longer
+ * extended (or nacked on close) in the name of the message that now has it.
+ * The client has no public call for this; where its inventory is not found
+ * the message stays leased until `maxExtensionSeconds`.
+ */
+function dropLease(message: Message): void {
+  (message as unknown as LeasedMessage)._subscriber?._inventory?.remove?.(message);
 }
