@@ -222,6 +222,34 @@ describeService("kinesalite", "kinesis streams", (kinesisEnv) => {
       expect(seen.map((r) => r.value).sort()).toEqual([...values].sort());
     });
 
+    it("writes two sends made one after the other in that order, even when the first one's call is slow", async () => {
+      const { open } = await fresh(1);
+      // A real client against kinesalite whose first PutRecords call waits until the second call has
+      // been answered (or a second has passed), as a slow connection would make it.
+      let answerSecond: () => void = () => undefined;
+      const secondAnswered = new Promise<void>((resolve) => (answerSecond = resolve));
+      let calls = 0;
+      const client = interceptingClient("PutRecordsCommand", async (next, args) => {
+        const call = ++calls;
+        if (call === 1) await Promise.race([secondAnswered, new Promise((r) => setTimeout(r, 1000))]);
+        try {
+          return await next(args);
+        } finally {
+          if (call === 2) answerSecond();
+        }
+      });
+      const stream = open({ client });
+      // Core issues a partition's writes like this: the next before the last one was answered.
+      await Promise.all([
+        stream.publish([{ key: "k", value: encode("earlier") }]),
+        stream.publish([{ key: "k", value: encode("later") }]),
+      ]);
+      const sub = await open().subscribe({ group: `g-${randomUUID().slice(0, 8)}`, start: "earliest" });
+      cleanup.push(() => sub.close());
+      const { seen } = await receive(sub, 2);
+      expect(seen.map((r) => r.value)).toEqual(["earlier", "later"]);
+    });
+
     it("asks GetRecords for maxRecords whatever less a receive wants, and hands out the rest without another call", async () => {
       const { open, openDriver } = await fresh(1);
       const sent = Array.from({ length: 600 }, (_, i) => `r${i}`);

@@ -51,6 +51,8 @@ export class KinesisStream implements StreamDriver {
   /** Records a PutRecords call accepted, kept so that core's retry of the batch sends only the rest. */
   private readonly accepted = new WeakMap<OutgoingRecord, SendResult>();
   private readonly consumers = new Set<KinesisConsumer>();
+  /** Settles when the last send began has ended: sends go out one at a time, in the order they were made. */
+  private lastSend: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** The stream's existence, checked (and with `create=true` made) once. */
   private ready: Promise<void> | undefined;
@@ -82,8 +84,20 @@ export class KinesisStream implements StreamDriver {
    * of their keys that came after the refused ones. A send that
    * all goes through remembers nothing: most do, and a WeakMap entry per record
    * costs more than the rest of the driver's work on it.
+   *
+   * Sends go out one at a time, each after the one made before it ended. Core
+   * issues a partition's writes in order and lets them overlap, but Kinesis
+   * applies two PutRecords calls in flight in whatever order they arrive: a
+   * later record of a key could be written first, or alone if the process dies
+   * before the earlier call lands, and per-key order would break (decision 2327).
    */
-  async send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
+  send(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
+    const sent = this.lastSend.then(() => this.sendNow(records, signal));
+    this.lastSend = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private async sendNow(records: OutgoingRecord[], signal: AbortSignal): Promise<SendResult[]> {
     this.checkOpen();
     if (this.settings.createShards !== undefined) await this.ensure(signal);
     const stream = this.settings.stream;
