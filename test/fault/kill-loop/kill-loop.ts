@@ -39,6 +39,13 @@ export interface KillLoopOptions {
   startTimeoutMs: number;
   /** Longest the final run may take to write every record, ms. */
   finishTimeoutMs: number;
+  /**
+   * How long a restart waits after the kill, ms (0 when not given). The Pub/Sub
+   * emulator hands a new subscriber later messages of an ordering key while
+   * earlier ones are still leased to the killed one; the service holds the key
+   * back until those leases expire, and waiting out the ack deadline does the same.
+   */
+  restartAfterMs?: number;
 }
 
 /** What a kill loop showed. */
@@ -130,6 +137,7 @@ export async function killLoop(options: KillLoopOptions): Promise<KillLoopResult
       await killInstance(instance);
       workedMs.push(Date.now() - workStart);
       progress.push(tally.snapshot().unique - before.unique);
+      await new Promise((resolve) => setTimeout(resolve, options.restartAfterMs ?? 0));
     }
     instance = start(`${run}-final`);
     duplicatesAt.push(tally.snapshot().duplicates);

@@ -19,7 +19,10 @@ export interface PubSubSettings {
   maxOutstanding: number;
   /** Flow control: most bytes received and not yet acked or nacked. Default 64 MiB. */
   maxOutstandingBytes: number;
-  /** Ack deadline of subscriptions the adapter creates, in seconds. Default 10. */
+  /**
+   * Ack deadline in seconds: of subscriptions the adapter creates, and of each lease extension
+   * the client asks for, so what a crashed consumer held comes back this long after. Default 10.
+   */
   ackDeadlineSeconds: number;
   /** How long the client keeps extending the ack deadline of a received record, in seconds. Default 3600. */
   maxExtensionSeconds: number;

@@ -36,6 +36,10 @@ export async function openSubscription(
       allowExcessMessages: true,
     },
     maxExtensionTime: Duration.from({ seconds: settings.maxExtensionSeconds }),
+    // Each lease extension asks for the ack deadline and no more, so what a killed consumer held comes
+    // back that long after it died; by default the client stretches it to its acks' 99th percentile, up to 10 min.
+    minAckDeadline: Duration.from({ seconds: settings.ackDeadlineSeconds }),
+    maxAckDeadline: Duration.from({ seconds: settings.ackDeadlineSeconds }),
     closeOptions: { behavior: "NACK" },
   });
   let metadata = await fetchMetadata(subscription);
