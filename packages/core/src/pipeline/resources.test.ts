@@ -18,7 +18,14 @@ const float64: Codec<number> = {
 };
 
 async function openResources(): Promise<RunResources> {
-  const config = { profiles: { local: { state: { counts: "memory://resources-test" } } } };
+  const config = {
+    profiles: {
+      local: {
+        state: { counts: "memory://resources-test" },
+        streams: { out: "memory://resources-test-out" },
+      },
+    },
+  };
   const resolver = new ResourceResolver(config, "local", {
     registry: new SchemeRegistry([], { builtIns: [embedded()] }),
   });
@@ -49,5 +56,20 @@ describe("RunResources.state", () => {
     expect(() => resources.state("missing", { codec: float64 })).toThrow(
       /state "missing" is not in the profile/,
     );
+  });
+});
+
+describe("RunResources.streamWith", () => {
+  it("hands out one stream per codec over the profile's driver, and the profile's own for its codec", async () => {
+    const resources = await openResources();
+    const out = resources.streamWith("out", float64);
+    expect(resources.streamWith("out", float64)).toBe(out);
+    expect(resources.streamWith("out", undefined)).toBe(resources.stream("out"));
+    // Written through the step's codec, read as bytes through the profile's driver: eight of them.
+    await out.publish([{ value: Math.E }]);
+    const sub = await resources.streamWith("out", raw()).subscribe({ group: "g", start: "earliest" });
+    const batch = await sub.receive(AbortSignal.timeout(5_000));
+    expect(batch?.records.map((r) => r.value.byteLength)).toEqual([8]);
+    await sub.close();
   });
 });

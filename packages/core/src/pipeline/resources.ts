@@ -35,6 +35,7 @@ export class RunResources implements PipelineContext {
   private readonly states = new Map<string, StateStore<unknown>>();
   /** Stores over the same driver with a caller's codec, one per store and codec. */
   private readonly statesByCodec = new Map<string, WeakMap<Codec<unknown>, StateStore<unknown>>>();
+  private readonly streamsByCodec = new Map<string, WeakMap<Codec<unknown>, Stream<unknown>>>();
   private readonly models = new Map<string, ModelEndpoint<unknown, unknown>>();
   private readonly sinks = new Map<string, TimeSeriesSink>();
 
@@ -106,11 +107,18 @@ export class RunResources implements PipelineContext {
     }
   }
 
-  /** A stream with a given codec (sharing the driver). */
+  /** A stream with a given codec, sharing the driver: one per codec, so a `to` step writing with its own builds none per batch. */
   streamWith<T>(name: string, codec: Codec<T> | undefined): Stream<T> {
     const base = this.stream<T>(name);
     if (codec === undefined || codec === base.codec) return base;
-    return new Stream<T>(this.streamDrivers.get(name)!, { name, codec });
+    let byCodec = this.streamsByCodec.get(name);
+    if (byCodec === undefined) this.streamsByCodec.set(name, (byCodec = new WeakMap()));
+    let stream = byCodec.get(codec);
+    if (stream === undefined) {
+      stream = new Stream<unknown>(this.streamDrivers.get(name)!, { name, codec });
+      byCodec.set(codec, stream);
+    }
+    return stream as Stream<T>;
   }
 
   /** A stream of the profile. */
