@@ -51,7 +51,7 @@ export class KinesisStream implements StreamDriver {
   /** Records a PutRecords call accepted, kept so that core's retry of the batch sends only the rest. */
   private readonly accepted = new WeakMap<OutgoingRecord, SendResult>();
   private readonly consumers = new Set<KinesisConsumer>();
-  /** Settles when the last send began has ended: sends go out one at a time, in the order they were made. */
+  /** Settles once the send made last has ended: sends go out one at a time, in the order they were made. */
   private lastSend: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** The stream's existence, checked (and with `create=true` made) once. */

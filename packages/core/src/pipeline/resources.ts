@@ -35,6 +35,7 @@ export class RunResources implements PipelineContext {
   private readonly states = new Map<string, StateStore<unknown>>();
   /** Stores over the same driver with a caller's codec, one per store and codec. */
   private readonly statesByCodec = new Map<string, WeakMap<Codec<unknown>, StateStore<unknown>>>();
+  /** Streams over the same driver with a step's codec, one per stream and codec. */
   private readonly streamsByCodec = new Map<string, WeakMap<Codec<unknown>, Stream<unknown>>>();
   private readonly models = new Map<string, ModelEndpoint<unknown, unknown>>();
   private readonly sinks = new Map<string, TimeSeriesSink>();
