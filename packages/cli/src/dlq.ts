@@ -3,10 +3,10 @@ import type { ResourceResolver, Settleable, Subscription } from "@switchyard/cor
 import type { IncomingRecord, OutgoingRecord } from "@switchyard/core/driver";
 import { intOption, parseCommandArgs, stringOption } from "./args.js";
 import type { Command, CommandIO } from "./command.js";
-import { receiveWithin } from "./receive-within.js";
 import { UsageError } from "./command.js";
 import { ERROR_HEADER_PREFIX, formatView, viewOf } from "./dlq-format.js";
 import { PROFILE_OPTIONS, PROFILE_OPTIONS_HELP, openProfile } from "./profile.js";
+import { receiveWithin } from "./receive-within.js";
 
 /** The consumer group `switchyard dlq` reads with: a replay commits in it, so what is listed is what was not replayed. */
 export const DLQ_GROUP = "switchyard-dlq";

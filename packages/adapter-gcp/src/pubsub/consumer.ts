@@ -42,10 +42,11 @@ export class PubSubConsumer implements ConsumerDriver {
   readonly #queue: Message[] = [];
   /** Messages handed to core and not yet settled, by the offset this consumer gave them. */
   readonly #held = new Map<string, Message>();
-  /** Messages queued or held, by ack id: a second message with the same ack id makes the first stale. */
+  /**
+   * Messages queued or held, by ack id. A message that is not the one under its
+   * own ack id here is stale: a restarted server gave its ack id to a newer one.
+   */
   readonly #leased = new Map<string, Message>();
-  /** Messages whose ack id a restarted server gave to a newer message. */
-  readonly #stale = new WeakSet<Message>();
   #handedOut = 0;
   #failure: unknown;
   #wake: (() => void) | undefined;
@@ -134,10 +135,7 @@ export class PubSubConsumer implements ConsumerDriver {
       return;
     }
     const earlier = this.#leased.get(message.ackId);
-    if (earlier !== undefined) {
-      this.#stale.add(earlier);
-      dropLease(earlier);
-    }
+    if (earlier !== undefined) dropLease(earlier);
     this.#leased.set(message.ackId, message);
     this.#queue.push(message);
     this.#notify();
@@ -146,7 +144,7 @@ export class PubSubConsumer implements ConsumerDriver {
   /** Forgets a handed-out message; whether it may be settled on the server (it is not stale). */
   #settled(offset: string, message: Message): boolean {
     this.#held.delete(offset);
-    if (this.#stale.has(message)) return false;
+    if (this.#leased.get(message.ackId) !== message) return false;
     this.#leased.delete(message.ackId);
     return true;
   }

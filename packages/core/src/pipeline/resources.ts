@@ -112,14 +112,12 @@ export class RunResources implements PipelineContext {
   streamWith<T>(name: string, codec: Codec<T> | undefined): Stream<T> {
     const base = this.stream<T>(name);
     if (codec === undefined || codec === base.codec) return base;
-    let byCodec = this.streamsByCodec.get(name);
-    if (byCodec === undefined) this.streamsByCodec.set(name, (byCodec = new WeakMap()));
-    let stream = byCodec.get(codec);
-    if (stream === undefined) {
-      stream = new Stream<unknown>(this.streamDrivers.get(name)!, { name, codec });
-      byCodec.set(codec, stream);
-    }
-    return stream as Stream<T>;
+    return perCodec(
+      this.streamsByCodec,
+      name,
+      codec,
+      () => new Stream<unknown>(this.streamDrivers.get(name)!, { name, codec }),
+    ) as Stream<T>;
   }
 
   /** A stream of the profile. */
@@ -132,14 +130,12 @@ export class RunResources implements PipelineContext {
     const base = this.get(this.states, "state", name) as StateStore<V>;
     const codec = options?.codec as Codec<unknown> | undefined;
     if (codec === undefined) return base;
-    let byCodec = this.statesByCodec.get(name);
-    if (byCodec === undefined) this.statesByCodec.set(name, (byCodec = new WeakMap()));
-    let store = byCodec.get(codec);
-    if (store === undefined) {
-      store = new StateStore(this.stateDrivers.get(name)!, { name, codec });
-      byCodec.set(codec, store);
-    }
-    return store as StateStore<V>;
+    return perCodec(
+      this.statesByCodec,
+      name,
+      codec,
+      () => new StateStore(this.stateDrivers.get(name)!, { name, codec }),
+    ) as StateStore<V>;
   }
 
   /** A model endpoint of the profile. */
@@ -175,4 +171,18 @@ function fallbackWarning(model: string, change: FallbackChange): string {
     return `${errorText(change.cause)}; its fallback answers until the model does`;
   const seconds = (change.ms / 1000).toFixed(1);
   return `model "${model}" answers again; its fallback answered ${change.inputs} inputs over ${seconds} s`;
+}
+
+/** The resource `cache` holds for `name` and `codec`, made by `make` the first time. */
+function perCodec<R>(
+  cache: Map<string, WeakMap<Codec<unknown>, R>>,
+  name: string,
+  codec: Codec<unknown>,
+  make: () => R,
+): R {
+  let byCodec = cache.get(name);
+  if (byCodec === undefined) cache.set(name, (byCodec = new WeakMap()));
+  let made = byCodec.get(codec);
+  if (made === undefined) byCodec.set(codec, (made = make()));
+  return made;
 }
