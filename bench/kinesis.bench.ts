@@ -9,7 +9,8 @@
  *   same bytes as the raw client, so the difference is the adapter's own work;
  * - consume+decode (in `extra`): a new group's `Subscription.receive` until
  *   every record is decoded, against GetShardIterator/GetRecords per shard and
- *   `JSON.parse`, both timed from the first read call.
+ *   `JSON.parse`, both timed from the first read call; and again from the
+ *   stream with `envelope=false`, whose records are the raw client's bytes.
  *
  * Both also report the CPU this process took per run (the emulators are other
  * processes): publish over the whole run (`cpuRatio`), consume over the timed
@@ -83,7 +84,12 @@ async function publishRaw(client: KinesisClient, name: string, n: number): Promi
 }
 
 /** CPU milliseconds of each consume run from its first read call to its last record, per side. */
-const consumeCpu = { ours: [] as number[], raw: [] as number[] };
+const consumeCpu = {
+  ours: [] as number[],
+  raw: [] as number[],
+  bare: [] as number[],
+  bareRaw: [] as number[],
+};
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
@@ -91,7 +97,7 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 }
 
 /** Reads `n` records in a new group through the adapter; records per second from the first receive. */
-async function consumeOurs(stream: Stream<Event>, n: number): Promise<number> {
+async function consumeOurs(stream: Stream<Event>, n: number, cpuLog = consumeCpu.ours): Promise<number> {
   const sub = await stream.subscribe({ group: `bench-${randomUUID().slice(0, 8)}`, maxBatch: BATCH });
   try {
     let seen = 0;
@@ -104,7 +110,7 @@ async function consumeOurs(stream: Stream<Event>, n: number): Promise<number> {
       sub.ack(batch.records);
     }
     const rate = n / ((performance.now() - began) / 1000);
-    consumeCpu.ours.push(cpuMsSince(cpu));
+    cpuLog.push(cpuMsSince(cpu));
     return rate;
   } finally {
     await sub.close();
@@ -112,7 +118,12 @@ async function consumeOurs(stream: Stream<Event>, n: number): Promise<number> {
 }
 
 /** Reads `n` records with GetRecords on every shard from TRIM_HORIZON, 200 ms apart per shard, and parses them. */
-async function consumeRaw(client: KinesisClient, name: string, n: number): Promise<number> {
+async function consumeRaw(
+  client: KinesisClient,
+  name: string,
+  n: number,
+  cpuLog = consumeCpu.raw,
+): Promise<number> {
   const shards = (await client.send(new ListShardsCommand({ StreamName: name }))).Shards ?? [];
   const decoder = new TextDecoder();
   let seen = 0;
@@ -144,7 +155,7 @@ async function consumeRaw(client: KinesisClient, name: string, n: number): Promi
     }),
   );
   const rate = n / ((performance.now() - began) / 1000);
-  consumeCpu.raw.push(cpuMsSince(cpu));
+  cpuLog.push(cpuMsSince(cpu));
   return rate;
 }
 
@@ -206,15 +217,27 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       () => consumeOurs(stream, records),
       () => consumeRaw(clients.kinesis, raw, records),
     );
+    // The same from the stream without the envelope: the same bytes as the raw client reads.
+    const consumeBare = await interleaved(
+      "kinesis-consume-bare",
+      "records/s",
+      "@aws-sdk/client-kinesis GetRecords + JSON.parse",
+      runs,
+      () => consumeOurs(bareStream, records, consumeCpu.bare),
+      () => consumeRaw(clients.kinesis, raw, records, consumeCpu.bareRaw),
+    );
     // The first of each is the warm-up.
-    const consumeCpuRatio = median(consumeCpu.raw.slice(1)) / median(consumeCpu.ours.slice(1));
+    const cpuRatio = (raw: number[], ours: number[]) =>
+      Math.round((median(raw.slice(1)) / median(ours.slice(1))) * 1000) / 1000;
     return {
       ...publish,
       extra: {
         "consume+decode records/s": consume.ours,
         "raw GetRecords + JSON.parse records/s": consume.baseline,
         "consume ratio": consume.ratio,
-        "consume CPU ratio": Math.round(consumeCpuRatio * 1000) / 1000,
+        "consume CPU ratio": cpuRatio(consumeCpu.raw, consumeCpu.ours),
+        "consume envelope=false ratio": consumeBare.ratio,
+        "consume envelope=false CPU ratio": cpuRatio(consumeCpu.bareRaw, consumeCpu.bare),
         "publish envelope=false ratio": publishBare.ratio,
         "publish envelope=false CPU ratio": publishBare.cpuRatio!,
       },

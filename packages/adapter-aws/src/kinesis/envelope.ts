@@ -60,7 +60,9 @@ export function unwrap(data: Uint8Array, arrival: number): Unwrapped {
   const length = ((data[4]! << 24) | (data[5]! << 16) | (data[6]! << 8) | data[7]!) >>> 0;
   const end = PREFIX + length;
   if (end > data.length) return { value: data, headers: {}, timestamp: arrival };
-  const meta = readMeta(data, end) ?? parseMeta(data.subarray(PREFIX, end));
+  const read = readMeta(data, end);
+  if (read !== undefined) return read;
+  const meta = parseMeta(data.subarray(PREFIX, end));
   if (meta === undefined) return { value: data, headers: {}, timestamp: arrival };
   return { value: data.subarray(end), headers: meta.h, timestamp: meta.t };
 }
@@ -79,22 +81,31 @@ let lastHeaders: Headers = {};
 /**
  * Reads the envelope as {@link wrap} writes it, `{"t":<digits>,"h":<headers>}`,
  * once per consumed record, so cheaply: the time from its digits, the headers
- * parsed only when they differ from the last record's. Undefined for any other
+ * parsed only when they differ from the last record's, and the record's parts
+ * returned as they are, with no object in between. Undefined for any other
  * form (a negative or fractional time), which {@link parseMeta} reads.
  */
-function readMeta(data: Uint8Array, end: number): { t: number; h: Headers } | undefined {
+function readMeta(data: Uint8Array, end: number): Unwrapped | undefined {
   let at = PREFIX;
-  for (const byte of TIME_START) if (data[at++] !== byte) return undefined;
+  if (!startsWith(data, at, TIME_START)) return undefined;
+  at += TIME_START.length;
   const digitsStart = at;
   let t = 0;
   for (let digit = data[at]! - 0x30; digit >= 0 && digit <= 9 && at < end; digit = data[++at]! - 0x30) {
     t = t * 10 + digit;
   }
   if (at === digitsStart || at - digitsStart > 15) return undefined;
-  for (const byte of HEADERS_START) if (data[at++] !== byte) return undefined;
+  if (!startsWith(data, at, HEADERS_START)) return undefined;
+  at += HEADERS_START.length;
   if (at >= end || data[end - 1] !== 0x7d) return undefined;
   const h = headersOf(data.subarray(at, end - 1));
-  return h === undefined ? undefined : { t, h };
+  return h === undefined ? undefined : { value: data.subarray(end), headers: h, timestamp: t };
+}
+
+/** Whether `data` holds `codes` from `at` (an indexed loop: this runs twice per consumed record). */
+function startsWith(data: Uint8Array, at: number, codes: readonly number[]): boolean {
+  for (let i = 0; i < codes.length; i++) if (data[at + i] !== codes[i]) return false;
+  return true;
 }
 
 function headersOf(json: Uint8Array): Headers | undefined {

@@ -23,7 +23,13 @@ export interface SubRecord {
 
 /** Whether `data` starts with the KPL magic bytes. */
 export function hasKplMagic(data: Uint8Array): boolean {
-  return data.length >= KPL_MAGIC.length && KPL_MAGIC.every((byte, i) => data[i] === byte);
+  return (
+    data.length >= KPL_MAGIC.length &&
+    data[0] === KPL_MAGIC[0] &&
+    data[1] === KPL_MAGIC[1] &&
+    data[2] === KPL_MAGIC[2] &&
+    data[3] === KPL_MAGIC[3]
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type { GetShardIteratorInput } from "@aws-sdk/client-kinesis";
 import type { IncomingRecord } from "@switchyard/core/driver";
 import { unwrap } from "./envelope.js";
 import { MAX_GET_RECORDS } from "./options.js";
-import { deaggregate } from "./kpl.js";
+import { deaggregate, hasKplMagic } from "./kpl.js";
 import { SHARD_END } from "./lease.js";
 import { isSentinel } from "./lease.js";
 
@@ -24,22 +24,19 @@ export interface ShardPosition {
   sub: number;
 }
 
-/** The offset string of a position, as core carries it: `seq`, or `seq:sub` for a sub-record of an aggregate. */
-export function offsetOf(position: ShardPosition, aggregated: boolean): string {
-  return aggregated ? `${position.sequence}:${position.sub}` : position.sequence;
-}
-
-/** Reads an offset string back. */
+/** Reads an offset string back: `seq`, or `seq:sub` for a sub-record of a KPL aggregate. */
 export function parseOffset(offset: string): ShardPosition {
   const [sequence = "", sub = "0"] = offset.split(":");
   return { sequence, sub: Number(sub) };
 }
 
-/** Whether `a` comes after `b` in a shard. */
-function after(a: ShardPosition, b: ShardPosition): boolean {
-  const x = BigInt(a.sequence);
-  const y = BigInt(b.sequence);
-  return x > y || (x === y && a.sub > b.sub);
+/**
+ * Whether sequence number `a` is greater than `b`. Sequence numbers are
+ * decimal strings without leading zeros, so the longer is the greater and
+ * strings of one length compare as text: no BigInt per record.
+ */
+export function sequenceAfter(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 /** How a shard reader reads its records. */
@@ -61,7 +58,10 @@ export interface ShardReaderOptions {
 /** The reader of one shard this consumer holds the lease of. */
 export class ShardReader {
   private iterator: string | undefined;
-  private last: ShardPosition | undefined;
+  /** The sequence number of the last record handed out or done (two fields, not an object per record). */
+  private lastSequence: string | undefined;
+  /** Its sub-sequence number. */
+  private lastSub = 0;
   private pending: IncomingRecord[] = [];
   private nextPollAt = 0;
   /** Whether the shard is closed and every record of it was handed out. */
@@ -76,7 +76,10 @@ export class ShardReader {
     private readonly options: ShardReaderOptions,
   ) {
     if (options.checkpoint === SHARD_END) this.ended = true;
-    else if (typeof options.checkpoint !== "string") this.last = options.checkpoint;
+    else if (typeof options.checkpoint !== "string") {
+      this.lastSequence = options.checkpoint.sequence;
+      this.lastSub = options.checkpoint.sub;
+    }
   }
 
   /** The shard id. */
@@ -102,6 +105,13 @@ export class ShardReader {
     const out = this.pending.splice(0, limit);
     if (out.length > 0) this.lastOffset = out[out.length - 1]!.position.offset;
     return out;
+  }
+
+  /** Whether the sub-record `sub` of `sequence` comes after the last record handed out or done. */
+  private isNew(sequence: string, sub: number): boolean {
+    const last = this.lastSequence;
+    if (last === undefined) return true;
+    return sequence === last ? sub > this.lastSub : sequenceAfter(sequence, last);
   }
 
   private async fetch(limit: number, signal: AbortSignal): Promise<void> {
@@ -134,7 +144,10 @@ export class ShardReader {
       ShardId: this.options.shard,
       ShardIteratorType: "TRIM_HORIZON",
     };
-    const checkpoint = this.last ?? this.options.checkpoint;
+    const checkpoint =
+      this.lastSequence === undefined
+        ? this.options.checkpoint
+        : { sequence: this.lastSequence, sub: this.lastSub };
     if (typeof checkpoint !== "string") {
       // AT, not AFTER: the rest of a KPL aggregate may still be to do; `add` skips what is done.
       input.ShardIteratorType = "AT_SEQUENCE_NUMBER";
@@ -153,26 +166,40 @@ export class ShardReader {
     const sequence = record.SequenceNumber ?? "0";
     const arrival = record.ApproximateArrivalTimestamp?.getTime() ?? Date.now();
     const data = record.Data ?? new Uint8Array();
-    const subs = deaggregate(data);
-    const parts = subs ?? [{ partitionKey: record.PartitionKey ?? "", data }];
-    for (let sub = 0; sub < parts.length; sub++) {
-      const position = { sequence, sub };
-      if (this.last !== undefined && !after(position, this.last)) continue;
-      const part = parts[sub]!;
-      const { value, headers, timestamp } = this.options.envelope
-        ? unwrap(part.data, arrival)
-        : { value: part.data, headers: {}, timestamp: arrival };
-      const offset = offsetOf(position, subs !== undefined);
-      this.pending.push({
-        key: part.partitionKey,
-        value,
-        headers,
-        timestamp,
-        id: offset,
-        position: { partition: this.options.shard, offset },
-      });
-      this.last = position;
+    const subs = hasKplMagic(data) ? deaggregate(data) : undefined;
+    if (subs === undefined) {
+      // A plain record, the common case: no array of parts and no offset suffix.
+      if (this.isNew(sequence, 0)) this.push(record.PartitionKey ?? "", data, arrival, sequence, sequence, 0);
+      return;
     }
+    for (let sub = 0; sub < subs.length; sub++) {
+      if (!this.isNew(sequence, sub)) continue;
+      const part = subs[sub]!;
+      this.push(part.partitionKey, part.data, arrival, `${sequence}:${sub}`, sequence, sub);
+    }
+  }
+
+  private push(
+    key: string,
+    data: Uint8Array,
+    arrival: number,
+    offset: string,
+    sequence: string,
+    sub: number,
+  ): void {
+    const { value, headers, timestamp } = this.options.envelope
+      ? unwrap(data, arrival)
+      : { value: data, headers: {}, timestamp: arrival };
+    this.pending.push({
+      key,
+      value,
+      headers,
+      timestamp,
+      id: offset,
+      position: { partition: this.options.shard, offset },
+    });
+    this.lastSequence = sequence;
+    this.lastSub = sub;
   }
 }
 
