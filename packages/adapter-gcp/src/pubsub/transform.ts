@@ -28,10 +28,11 @@ export interface ReceivedMessage {
  * ordering off, the {@link KEY_ATTRIBUTE} attribute), so every part round-trips.
  */
 export function messageOf(record: OutgoingRecord, orderingKeys: boolean): OutgoingMessage {
-  const attributes: Record<string, string> = {
-    ...record.headers,
-    [TIME_ATTRIBUTE]: String(record.timestamp),
-  };
+  // Built by a loop: in the pubsub bench this took less CPU per record than a spread with a computed key.
+  const attributes: Record<string, string> = {};
+  const { headers } = record;
+  for (const name in headers) attributes[name] = headers[name]!;
+  attributes[TIME_ATTRIBUTE] = String(record.timestamp);
   const data = Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
   if (record.key === undefined || record.key === "") return { data, attributes };
   if (orderingKeys) return { data, attributes, orderingKey: record.key };
@@ -41,10 +42,9 @@ export function messageOf(record: OutgoingRecord, orderingKeys: boolean): Outgoi
 
 /** The bytes of a record's value, key and headers, which `maxRecordBytes` bounds. */
 export function recordBytes(record: OutgoingRecord): number {
+  const { headers } = record;
   let size = record.value.byteLength + Buffer.byteLength(record.key ?? "");
-  for (const [name, value] of Object.entries(record.headers)) {
-    size += Buffer.byteLength(name) + Buffer.byteLength(value);
-  }
+  for (const name in headers) size += Buffer.byteLength(name) + Buffer.byteLength(headers[name]!);
   return size;
 }
 
@@ -56,7 +56,10 @@ export function recordOf(message: ReceivedMessage, lane: string, offset: string)
   const headers: Headers = {};
   let key = message.orderingKey === "" ? undefined : message.orderingKey;
   let timestamp = message.publishTime.getTime();
-  for (const [name, value] of Object.entries(message.attributes)) {
+  const { attributes } = message;
+  // for…in, not Object.entries: no array per attribute, once per received record.
+  for (const name in attributes) {
+    const value = attributes[name]!;
     if (name === TIME_ATTRIBUTE) {
       const parsed = Number(value);
       if (Number.isFinite(parsed)) timestamp = parsed;
