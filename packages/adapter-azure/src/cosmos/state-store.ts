@@ -56,7 +56,7 @@ export class CosmosStateStore implements StateStoreDriver {
 
   async get(keys: string[], signal: AbortSignal): Promise<(StateEntry | undefined)[]> {
     this.check();
-    const outcomes = await inBatch(signal, (batch) =>
+    const outcomes = await inBatch(signal, keys.length, (batch) =>
       Promise.all(keys.map((k) => readItem(this.container, itemId(k), batch))),
     );
     const now = Date.now();
@@ -70,7 +70,7 @@ export class CosmosStateStore implements StateStoreDriver {
     this.check();
     const now = Date.now();
     const items = writes.map((w) => valueItem(w.key, w.value, this.field, w.ttlMs, now));
-    return inBatch(signal, async (batch) => {
+    return inBatch(signal, writes.length, async (batch) => {
       const outcomes = await Promise.all(
         items.map((item, i) => writeItem(this.container, item, writes[i]!.ifVersion, batch)),
       );
@@ -97,7 +97,7 @@ export class CosmosStateStore implements StateStoreDriver {
 
   async delete(keys: string[], signal: AbortSignal): Promise<void> {
     this.check();
-    const outcomes = await inBatch(signal, (batch) =>
+    const outcomes = await inBatch(signal, keys.length, (batch) =>
       Promise.all(keys.map((k) => deleteItem(this.container, itemId(k), batch))),
     );
     for (const o of outcomes) expectStatus(o, [200, 204, 404], "delete");
@@ -110,7 +110,7 @@ export class CosmosStateStore implements StateStoreDriver {
         throw new SwitchyardError("InvalidArgument", `increment of "${key}" by ${by}: pass a finite number`);
       }
     }
-    return inBatch(signal, (batch) =>
+    return inBatch(signal, increments.length, (batch) =>
       Promise.all(increments.map((inc) => incrementCounter(this.container, this.field, inc, batch))),
     );
   }

@@ -83,7 +83,7 @@ export class CosmosTimeSeries implements TimeSeriesDriver {
         "FailedPrecondition",
         `cosmos time series "${this.options.container}": sink is closed`,
       );
-    const outcomes = await inBatch(signal, (batch) =>
+    const outcomes = await inBatch(signal, points.length, (batch) =>
       Promise.all(
         points.map((p) => {
           const item = pointItem(p, this.field, this.options.retentionDays);

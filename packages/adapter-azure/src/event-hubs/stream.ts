@@ -112,7 +112,9 @@ export class EventHubsStream implements StreamDriver {
       }
     };
     const workers = Math.min(SEND_CONCURRENCY, groups.length);
-    await inBatch(signal, (shared) => Promise.all(Array.from({ length: workers }, () => worker(shared))));
+    await inBatch(signal, workers, (shared) =>
+      Promise.all(Array.from({ length: workers }, () => worker(shared))),
+    );
     return results;
   }
 
