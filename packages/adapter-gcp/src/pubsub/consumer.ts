@@ -10,6 +10,12 @@ export interface ConsumerSetup {
   lanes: number;
   /** Messages published before this time (ms) are acked and skipped; undefined skips none. */
   notBefore: number | undefined;
+  /**
+   * Whether the subscription has exactly-once delivery, as it was when opened:
+   * then a commit waits for the server to confirm each ack; otherwise acks are
+   * sent without a promise per message, as the client's own `ack` does.
+   */
+  exactlyOnce: boolean;
   /** Called once on close. */
   onClose: () => void;
 }
@@ -96,8 +102,8 @@ export class PubSubConsumer implements ConsumerDriver {
     for (const { offset } of positions) {
       const message = this.#held.get(offset);
       if (message === undefined || !this.#settled(offset, message)) continue;
-      // Resolves at once unless the subscription has exactly-once delivery; then it waits for the server.
-      acks.push(message.ackWithResponse());
+      if (this.#setup.exactlyOnce) acks.push(message.ackWithResponse());
+      else message.ack();
     }
     await Promise.all(acks);
   }

@@ -106,7 +106,7 @@ export class PubSubStream implements StreamDriver {
   async openConsumer(options: ConsumerOptions): Promise<ConsumerDriver> {
     this.#checkOpen();
     await this.#ensureTopic();
-    const { subscription, notBefore } = await openSubscription(
+    const { subscription, notBefore, exactlyOnce } = await openSubscription(
       this.#client,
       this.settings,
       options.group,
@@ -116,6 +116,7 @@ export class PubSubStream implements StreamDriver {
       subscription,
       lanes: this.settings.lanes,
       notBefore,
+      exactlyOnce,
       onClose: () => this.#consumers.delete(consumer),
     });
     this.#consumers.add(consumer);

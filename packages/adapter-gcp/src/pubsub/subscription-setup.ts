@@ -10,6 +10,8 @@ export interface OpenedSubscription {
   subscription: Subscription;
   /** Messages published before this (ms) are skipped: they predate the start of a newly created subscription. */
   notBefore: number | undefined;
+  /** Whether the subscription has exactly-once delivery. */
+  exactlyOnce: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function openSubscription(
     );
   }
   const notBefore = created ? await applyStart(client, subscription, settings, start) : undefined;
-  return { subscription, notBefore };
+  return { subscription, notBefore, exactlyOnce: metadata.enableExactlyOnceDelivery === true };
 }
 
 async function fetchMetadata(subscription: Subscription) {
