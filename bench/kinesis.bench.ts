@@ -8,7 +8,8 @@
  *   again on a stream with `envelope=false` (in `extra`), which writes the
  *   same bytes as the raw client, so the difference is the adapter's own work;
  * - consume+decode (in `extra`): a new group's `Subscription.receive` until
- *   every record is decoded, against GetShardIterator/GetRecords per shard and
+ *   every record of a stream holding `records` is decoded, against
+ *   GetShardIterator/GetRecords per shard on a stream of the same records and
  *   `JSON.parse`, both timed from the first read call; and again from the
  *   stream with `envelope=false`, whose records are the raw client's bytes.
  *
@@ -42,6 +43,8 @@ import { interleaved, median, type BenchResult } from "./report.js";
 
 const SHARDS = 4;
 const BATCH = 500;
+/** Records one GetRecords call asks for: the adapter's default `maxRecords`. */
+const READ_LIMIT = 1000;
 
 /** A transaction-sized record. */
 interface Event {
@@ -117,7 +120,10 @@ async function consumeOurs(stream: Stream<Event>, n: number, cpuLog = consumeCpu
   }
 }
 
-/** Reads `n` records with GetRecords on every shard from TRIM_HORIZON, 200 ms apart per shard, and parses them. */
+/**
+ * Reads `n` records with GetRecords of up to {@link READ_LIMIT} on every shard
+ * from TRIM_HORIZON, calls at least 200 ms apart per shard, and parses them.
+ */
 async function consumeRaw(
   client: KinesisClient,
   name: string,
@@ -142,15 +148,17 @@ async function consumeRaw(
       ).ShardIterator;
       while (seen < n && iterator !== undefined) {
         const started = performance.now();
-        const reply = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH }));
+        const reply = await client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: READ_LIMIT }),
+        );
         for (const record of reply.Records ?? []) {
           JSON.parse(decoder.decode(record.Data)) as Event;
           seen++;
         }
         iterator = reply.NextShardIterator;
-        // The same 5 calls per second per shard the adapter keeps to.
+        // The 5 calls per second per shard that Kinesis allows and the adapter keeps to.
         const wait = 200 - (performance.now() - started);
-        if ((reply.Records ?? []).length === 0 && wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (seen < n && wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
     }),
   );
@@ -186,8 +194,14 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       ),
       { name: "bench", codec: json() },
     );
+  const readOurs = `bench-read-ours-${randomUUID().slice(0, 8)}`;
+  const readBare = `bench-read-bare-${randomUUID().slice(0, 8)}`;
+  const readRaw = `bench-read-raw-${randomUUID().slice(0, 8)}`;
+  for (const name of [readOurs, readBare, readRaw]) await createStream(clients.kinesis, name, SHARDS);
   const stream = open(ours);
   const bareStream = open(bare, "&envelope=false");
+  const readStream = open(readOurs);
+  const readBareStream = open(readBare, "&envelope=false");
   try {
     const publish = await interleaved(
       "kinesis",
@@ -208,14 +222,17 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       () => publishRaw(clients.kinesis, raw, records),
       { cpu: true },
     );
-    // Each stream now holds (runs + 1) × records; reading the first `records` from the start is the same work on both.
+    // Consumers read streams that hold exactly `records` each, so that neither side fetches more than it needs.
+    await publishOurs(readStream, records);
+    await publishOurs(readBareStream, records);
+    await publishRaw(clients.kinesis, readRaw, records);
     const consume = await interleaved(
       "kinesis-consume",
       "records/s",
       "@aws-sdk/client-kinesis GetRecords + JSON.parse",
       runs,
-      () => consumeOurs(stream, records),
-      () => consumeRaw(clients.kinesis, raw, records),
+      () => consumeOurs(readStream, records),
+      () => consumeRaw(clients.kinesis, readRaw, records),
     );
     // The same from the stream without the envelope: the same bytes as the raw client reads.
     const consumeBare = await interleaved(
@@ -223,8 +240,8 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       "records/s",
       "@aws-sdk/client-kinesis GetRecords + JSON.parse",
       runs,
-      () => consumeOurs(bareStream, records, consumeCpu.bare),
-      () => consumeRaw(clients.kinesis, raw, records, consumeCpu.bareRaw),
+      () => consumeOurs(readBareStream, records, consumeCpu.bare),
+      () => consumeRaw(clients.kinesis, readRaw, records, consumeCpu.bareRaw),
     );
     // The first of each is the warm-up.
     const cpuRatio = (raw: number[], ours: number[]) =>
@@ -243,11 +260,10 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       },
     };
   } finally {
-    await stream.close();
-    await bareStream.close();
-    await deleteStream(clients, ours).catch(() => undefined);
-    await deleteStream(clients, bare).catch(() => undefined);
-    await deleteStream(clients, raw).catch(() => undefined);
+    for (const s of [stream, bareStream, readStream, readBareStream]) await s.close();
+    for (const name of [ours, bare, raw, readOurs, readBare, readRaw]) {
+      await deleteStream(clients, name).catch(() => undefined);
+    }
     clients.kinesis.destroy();
     clients.dynamodb.destroy();
     await stopServices(run);
