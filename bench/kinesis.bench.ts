@@ -39,12 +39,11 @@ import { startServices, stopServices } from "../test/harness/runner.js";
 import { useEmulatorCredentials } from "../test/services/aws/node-emulator.js";
 import { dynalite } from "../test/services/dynalite.js";
 import { kinesalite } from "../test/services/kinesalite.js";
+import { DEFAULT_MAX_RECORDS } from "../packages/adapter-aws/src/kinesis/options.js";
 import { interleaved, median, type BenchResult } from "./report.js";
 
 const SHARDS = 4;
 const BATCH = 500;
-/** Records one GetRecords call asks for: the adapter's default `maxRecords`. */
-const READ_LIMIT = 1000;
 
 /** A transaction-sized record. */
 interface Event {
@@ -121,7 +120,7 @@ async function consumeOurs(stream: Stream<Event>, n: number, cpuLog = consumeCpu
 }
 
 /**
- * Reads `n` records with GetRecords of up to {@link READ_LIMIT} on every shard
+ * Reads `n` records with GetRecords of up to the adapter's default `maxRecords` on every shard
  * from TRIM_HORIZON, calls at least 200 ms apart per shard, and parses them.
  */
 async function consumeRaw(
@@ -149,7 +148,7 @@ async function consumeRaw(
       while (seen < n && iterator !== undefined) {
         const started = performance.now();
         const reply = await client.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: READ_LIMIT }),
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: DEFAULT_MAX_RECORDS }),
         );
         for (const record of reply.Records ?? []) {
           JSON.parse(decoder.decode(record.Data)) as Event;
@@ -244,8 +243,8 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       () => consumeRaw(clients.kinesis, readRaw, records, consumeCpu.bareRaw),
     );
     // The first of each is the warm-up.
-    const cpuRatio = (raw: number[], ours: number[]) =>
-      Math.round((median(raw.slice(1)) / median(ours.slice(1))) * 1000) / 1000;
+    const cpuRatio = (rawMs: number[], oursMs: number[]) =>
+      Math.round((median(rawMs.slice(1)) / median(oursMs.slice(1))) * 1000) / 1000;
     return {
       ...publish,
       extra: {

@@ -21,6 +21,7 @@ import { PubSub } from "@google-cloud/pubsub";
 import type { Message } from "@google-cloud/pubsub";
 import { Stream, json } from "@switchyard/core";
 import { PubSubStream } from "../packages/adapter-gcp/src/index.js";
+import { TIME_ATTRIBUTE } from "../packages/adapter-gcp/src/pubsub/transform.js";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { PUBSUB_HOST_ENV, pubsub } from "../test/services/pubsub.js";
 import { median, type BenchResult } from "./report.js";
@@ -33,6 +34,8 @@ interface Item {
   amount: number;
   note: string;
 }
+/** The codec the adapter side publishes with; the raw side sends its content type as the adapter does. */
+const CODEC = json<Item>();
 const item = (id: number): Item => ({ id, card: `card-${id % 400}`, amount: id * 1.5, note: "x".repeat(40) });
 
 /** One side's run: seconds to publish, seconds to consume, CPU µs per record. */
@@ -65,7 +68,7 @@ function viaAdapter(client: PubSub, n: number): Promise<Run> {
   const url = `pubsub://${PROJECT}/${topic}?create=true&ordering=none&maxOutstanding=1000`;
   const stream = new Stream<Item>(new PubSubStream(new URL(url), { client }), {
     name: "bench",
-    codec: json(),
+    codec: CODEC,
   });
   return measure(n, async () => {
     const sub = await stream.subscribe({ group: `${topic}-sub` });
@@ -106,8 +109,9 @@ function viaClient(client: PubSub, n: number, attributes = false): Promise<Run> 
       const timer = setTimeout(() => reject(new Error(`client: ${seen} of ${n} records arrived`)), 60_000);
       subscription.on("message", (message: Message) => {
         if ((JSON.parse(message.data.toString("utf8")) as Item).id >= 0) seen++;
-        if (attributes && Number.isNaN(Number(message.attributes["switchyard-time"])))
-          throw new Error("no time");
+        if (attributes && Number.isNaN(Number(message.attributes[TIME_ATTRIBUTE]))) {
+          reject(new Error(`client: a message arrived without ${TIME_ATTRIBUTE}`));
+        }
         message.ack();
         if (seen === n) {
           clearTimeout(timer);
@@ -127,7 +131,7 @@ function viaClient(client: PubSub, n: number, attributes = false): Promise<Run> 
               ? // What the adapter sends besides the data: the codec's content type and the event time.
                 {
                   data,
-                  attributes: { "content-type": "application/json", "switchyard-time": String(Date.now()) },
+                  attributes: { "content-type": CODEC.contentType, [TIME_ATTRIBUTE]: String(Date.now()) },
                 }
               : { data },
           ),
