@@ -29,6 +29,19 @@ describe("the Kinesis record envelope", () => {
     expect(third).toMatchObject({ headers: { "content-type": "application/avro" }, timestamp: 3 });
   });
 
+  it("writes each record's own headers when they change from one record to the next", () => {
+    const reused: Record<string, string> = { a: "1" };
+    const sent = [reused, { a: "2" }, { b: "2" }, { a: "2", b: "2" }, {}, { a: "2" }];
+    const back = sent.map((headers, i) => {
+      const data = wrap(payload, headers, i);
+      if (headers === reused) reused.a = "changed after sending";
+      return unwrap(data, 0).headers;
+    });
+    expect(back).toEqual([{ a: "1" }, { a: "2" }, { b: "2" }, { a: "2", b: "2" }, {}, { a: "2" }]);
+    const again = unwrap(wrap(payload, reused, 9), 0);
+    expect(again.headers).toEqual({ a: "changed after sending" });
+  });
+
   it("reads data without the envelope, or with a broken one, as a bare payload at its arrival time", () => {
     const enveloped = wrap(payload, {}, 7);
     const truncated = enveloped.subarray(0, 12);

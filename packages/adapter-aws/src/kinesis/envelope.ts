@@ -25,25 +25,73 @@ export interface Unwrapped {
 
 /**
  * Wraps a payload with its headers and event time. Runs once per published
- * record, so it takes the cheap ways: the JSON text built by hand (an event
- * time is an integer, `{}` stands for no headers), and one pooled Buffer
- * written in place (a fresh Uint8Array costs about a microsecond to allocate,
- * more than the rest of this function).
+ * record, so it writes bytes, not text: the event time's digits written in
+ * place, the rest of the JSON (`,"h":{…}}`) encoded once for a run of records
+ * with the same headers, and one pooled Buffer for the whole (a fresh
+ * Uint8Array costs about a microsecond to allocate, more than the rest of this
+ * function). Times that are not non-negative safe integers are written as
+ * `JSON.stringify` writes them.
  */
 export function wrap(value: Uint8Array, headers: Headers, timestamp: number): Uint8Array {
-  let h = "{}";
-  for (const _ in headers) {
-    h = JSON.stringify(headers);
-    break;
-  }
-  const meta = `{"t":${JSON.stringify(timestamp)},"h":${h}}`;
-  const length = Buffer.byteLength(meta);
+  const tail = tailFor(headers);
+  const digits = Number.isSafeInteger(timestamp) && timestamp >= 0 ? digitCount(timestamp) : 0;
+  const text = digits === 0 ? JSON.stringify(timestamp) : "";
+  const timeBytes = digits === 0 ? Buffer.byteLength(text) : digits;
+  const length = TIME_HEAD.length + timeBytes + tail.length;
   const out = Buffer.allocUnsafe(PREFIX + length + value.length);
   out.set(ENVELOPE_MAGIC, 0);
   out.writeUInt32BE(length, ENVELOPE_MAGIC.length);
-  out.write(meta, PREFIX);
+  out.set(TIME_HEAD, PREFIX);
+  const at = PREFIX + TIME_HEAD.length;
+  if (digits === 0) out.write(text, at);
+  else writeDigits(out, at, digits, timestamp);
+  out.set(tail, at + timeBytes);
   out.set(value, PREFIX + length);
   return out;
+}
+
+const TIME_HEAD = Buffer.from('{"t":');
+
+/** The headers last wrapped, and the envelope's bytes after the event time for them. */
+let lastWrapped: Headers | undefined;
+let lastTail: Uint8Array = Buffer.from(',"h":{}}');
+
+/** The envelope's bytes after the event time, `,"h":<headers JSON>}`: encoded again only when the headers change. */
+function tailFor(headers: Headers): Uint8Array {
+  if (lastWrapped !== undefined && sameHeaders(headers, lastWrapped)) return lastTail;
+  let json = "{}";
+  for (const _ in headers) {
+    json = JSON.stringify(headers);
+    break;
+  }
+  lastTail = Buffer.from(`,"h":${json}}`);
+  lastWrapped = { ...headers };
+  return lastTail;
+}
+
+function sameHeaders(a: Headers, b: Headers): boolean {
+  let count = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
+}
+
+function digitCount(n: number): number {
+  let count = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) count++;
+  return count;
+}
+
+/** Writes the decimal digits of `n` (a non-negative safe integer of `count` digits) at `at`. */
+function writeDigits(out: Uint8Array, at: number, count: number, n: number): void {
+  let rest = n;
+  for (let i = at + count - 1; i >= at; i--) {
+    out[i] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
 }
 
 /** Reads a record's data: the envelope's parts, or the whole data as the payload when it has none. */
