@@ -11,7 +11,12 @@
  *   every record of a stream holding `records` is decoded, against
  *   GetShardIterator/GetRecords per shard on a stream of the same records and
  *   `JSON.parse`, both timed from the first read call; and again from the
- *   stream with `envelope=false`, whose records are the raw client's bytes.
+ *   stream with `envelope=false`, whose records are the raw client's bytes;
+ *   and a third time against the raw loop writing a checkpoint to a lease
+ *   table (`UpdateItem`, the adapter's condition and attributes) after each
+ *   GetRecords, as a KCL record processor commonly does per batch: the calls
+ *   the adapter makes. The `UpdateItem` requests each side sent per run are
+ *   counted from Node's HTTP client (`diagnostics_channel`) and printed.
  *
  * Both also report the CPU this process took per run (the emulators are other
  * processes): publish over the whole run (`cpuRatio`), consume over the timed
@@ -21,6 +26,16 @@
  * `npm run bench -- kinesis [records] [runs]` (defaults 5000 and 5).
  */
 import { randomUUID } from "node:crypto";
+import { subscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -34,6 +49,7 @@ import {
   createStream,
   deleteStream,
   emulatorClients,
+  type EmulatorClients,
 } from "../packages/adapter-aws/src/kinesis/test-streams.js";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { useEmulatorCredentials } from "../test/services/aws/node-emulator.js";
@@ -91,7 +107,24 @@ const consumeCpu = {
   raw: [] as number[],
   bare: [] as number[],
   bareRaw: [] as number[],
+  checkpointed: [] as number[],
+  checkpointedRaw: [] as number[],
 };
+
+/** DynamoDB `UpdateItem` requests this process sent (lease renewals and checkpoints), counted while `counting`. */
+const updates = { counting: false, ours: 0, raw: 0, side: "ours" as "ours" | "raw" };
+subscribe("http.client.request.start", (message) => {
+  const { request } = message as { request: ClientRequest };
+  if (updates.counting && request.getHeader("x-amz-target") === "DynamoDB_20120810.UpdateItem") {
+    updates[updates.side]++;
+  }
+});
+
+/** Where the raw loop writes a checkpoint after each GetRecords, as a KCL record processor does per batch. */
+interface RawCheckpoints {
+  client: DynamoDBClient;
+  table: string;
+}
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
@@ -103,6 +136,7 @@ async function consumeOurs(stream: Stream<Event>, n: number, cpuLog = consumeCpu
   const sub = await stream.subscribe({ group: `bench-${randomUUID().slice(0, 8)}`, maxBatch: BATCH });
   try {
     let seen = 0;
+    Object.assign(updates, { counting: true, side: "ours" });
     const cpu = process.cpuUsage();
     const began = performance.now();
     while (seen < n) {
@@ -113,6 +147,7 @@ async function consumeOurs(stream: Stream<Event>, n: number, cpuLog = consumeCpu
     }
     const rate = n / ((performance.now() - began) / 1000);
     cpuLog.push(cpuMsSince(cpu));
+    updates.counting = false;
     return rate;
   } finally {
     await sub.close();
@@ -128,10 +163,12 @@ async function consumeRaw(
   name: string,
   n: number,
   cpuLog = consumeCpu.raw,
+  checkpoints?: RawCheckpoints,
 ): Promise<number> {
   const shards = (await client.send(new ListShardsCommand({ StreamName: name }))).Shards ?? [];
   const decoder = new TextDecoder();
   let seen = 0;
+  Object.assign(updates, { counting: true, side: "raw" });
   const cpu = process.cpuUsage();
   const began = performance.now();
   await Promise.all(
@@ -154,6 +191,10 @@ async function consumeRaw(
           JSON.parse(decoder.decode(record.Data)) as Event;
           seen++;
         }
+        const last = reply.Records?.at(-1)?.SequenceNumber;
+        if (checkpoints !== undefined && last !== undefined) {
+          await checkpointRaw(checkpoints, shard.ShardId!, last);
+        }
         iterator = reply.NextShardIterator;
         // The 5 calls per second per shard that Kinesis allows and the adapter keeps to.
         const wait = 200 - (performance.now() - started);
@@ -163,7 +204,65 @@ async function consumeRaw(
   );
   const rate = n / ((performance.now() - began) / 1000);
   cpuLog.push(cpuMsSince(cpu));
+  updates.counting = false;
   return rate;
+}
+
+/** The lease-table write the adapter makes for a checkpoint: the sequence number, the counter moved on, under the counter's condition. */
+async function checkpointRaw(
+  { client, table }: RawCheckpoints,
+  shard: string,
+  sequence: string,
+): Promise<void> {
+  const counter = (checkpointCounters.get(`${table}/${shard}`) ?? 0) + 1;
+  await client.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { leaseKey: { S: shard } },
+      UpdateExpression:
+        "SET leaseCounter = :next, checkpoint = :cp, checkpointSubSequenceNumber = :zero, ownerSwitchesSinceCheckpoint = :zero",
+      ConditionExpression: "leaseCounter = :counter AND leaseOwner = :owner",
+      ExpressionAttributeValues: {
+        ":next": { N: String(counter) },
+        ":counter": { N: String(counter - 1) },
+        ":owner": { S: "bench" },
+        ":cp": { S: sequence },
+        ":zero": { N: "0" },
+      },
+    }),
+  );
+  checkpointCounters.set(`${table}/${shard}`, counter);
+}
+
+const checkpointCounters = new Map<string, number>();
+
+/** A lease table holding one lease per shard of `stream`, owned by the raw loop, counters at 0. */
+async function rawLeaseTable(clients: EmulatorClients, stream: string): Promise<RawCheckpoints> {
+  const table = `bench-raw-leases-${randomUUID().slice(0, 8)}`;
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [{ AttributeName: "leaseKey", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "leaseKey", AttributeType: "S" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 60 }, { TableName: table });
+  const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
+  for (const shard of shards) {
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          leaseKey: { S: shard.ShardId! },
+          leaseOwner: { S: "bench" },
+          leaseCounter: { N: "0" },
+          checkpoint: { S: "TRIM_HORIZON" },
+        },
+      }),
+    );
+  }
+  return { client: clients.dynamodb, table };
 }
 
 export default async function bench(args: string[]): Promise<BenchResult> {
@@ -197,6 +296,7 @@ export default async function bench(args: string[]): Promise<BenchResult> {
   const readBare = `bench-read-bare-${randomUUID().slice(0, 8)}`;
   const readRaw = `bench-read-raw-${randomUUID().slice(0, 8)}`;
   for (const name of [readOurs, readBare, readRaw]) await createStream(clients.kinesis, name, SHARDS);
+  const rawTables: string[] = [];
   const stream = open(ours);
   const bareStream = open(bare, "&envelope=false");
   const readStream = open(readOurs);
@@ -242,6 +342,18 @@ export default async function bench(args: string[]): Promise<BenchResult> {
       () => consumeOurs(readBareStream, records, consumeCpu.bare),
       () => consumeRaw(clients.kinesis, readRaw, records, consumeCpu.bareRaw),
     );
+    // The raw loop again, now writing a checkpoint to a lease table after each GetRecords, as the adapter does.
+    const leases = await rawLeaseTable(clients, readRaw);
+    rawTables.push(leases.table);
+    Object.assign(updates, { ours: 0, raw: 0 });
+    const consumeCheckpointed = await interleaved(
+      "kinesis-consume-checkpointed",
+      "records/s",
+      "@aws-sdk/client-kinesis GetRecords + JSON.parse + UpdateItem checkpoint",
+      runs,
+      () => consumeOurs(readStream, records, consumeCpu.checkpointed),
+      () => consumeRaw(clients.kinesis, readRaw, records, consumeCpu.checkpointedRaw, leases),
+    );
     // The first of each is the warm-up.
     const cpuRatio = (rawMs: number[], oursMs: number[]) =>
       Math.round((median(rawMs.slice(1)) / median(oursMs.slice(1))) * 1000) / 1000;
@@ -256,10 +368,20 @@ export default async function bench(args: string[]): Promise<BenchResult> {
         "consume envelope=false CPU ratio": cpuRatio(consumeCpu.bareRaw, consumeCpu.bare),
         "publish envelope=false ratio": publishBare.ratio,
         "publish envelope=false CPU ratio": publishBare.cpuRatio!,
+        "consume vs raw with checkpoints ratio": consumeCheckpointed.ratio,
+        "consume vs raw with checkpoints CPU ratio": cpuRatio(
+          consumeCpu.checkpointedRaw,
+          consumeCpu.checkpointed,
+        ),
+        "UpdateItem per consume run, ours": Math.round(updates.ours / (runs + 1)),
+        "UpdateItem per consume run, raw with checkpoints": Math.round(updates.raw / (runs + 1)),
       },
     };
   } finally {
     for (const s of [stream, bareStream, readStream, readBareStream]) await s.close();
+    for (const table of rawTables) {
+      await clients.dynamodb.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    }
     for (const name of [ours, bare, raw, readOurs, readBare, readRaw]) {
       await deleteStream(clients, name).catch(() => undefined);
     }
