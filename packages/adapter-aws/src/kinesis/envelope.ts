@@ -146,7 +146,7 @@ function readMeta(data: Uint8Array, end: number): Unwrapped | undefined {
   if (!startsWith(data, at, HEADERS_START)) return undefined;
   at += HEADERS_START.length;
   if (at >= end || data[end - 1] !== 0x7d) return undefined;
-  const h = headersOf(data.subarray(at, end - 1));
+  const h = headersOf(data, at, end - 1);
   return h === undefined ? undefined : { value: data.subarray(end), headers: h, timestamp: t };
 }
 
@@ -156,8 +156,11 @@ function startsWith(data: Uint8Array, at: number, codes: readonly number[]): boo
   return true;
 }
 
-function headersOf(json: Uint8Array): Headers | undefined {
-  if (lastHeadersJson !== undefined && sameBytes(json, lastHeadersJson)) return { ...lastHeaders };
+/** The headers whose JSON is `data` from `start` to `end`, parsed only when they differ from the last record's. */
+function headersOf(data: Uint8Array, start: number, end: number): Headers | undefined {
+  if (lastHeadersJson !== undefined && sameBytes(data, start, end, lastHeadersJson))
+    return { ...lastHeaders };
+  const json = data.subarray(start, end);
   let h: unknown;
   try {
     h = JSON.parse(decoder.decode(json));
@@ -170,9 +173,10 @@ function headersOf(json: Uint8Array): Headers | undefined {
   return { ...h };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `data` from `start` to `end` holds the bytes of `b` (compared in place: no view per record). */
+function sameBytes(data: Uint8Array, start: number, end: number, b: Uint8Array): boolean {
+  if (end - start !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (data[start + i] !== b[i]) return false;
   return true;
 }
 
