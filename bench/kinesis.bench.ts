@@ -124,6 +124,8 @@ subscribe("http.client.request.start", (message) => {
 interface RawCheckpoints {
   client: DynamoDBClient;
   table: string;
+  /** Each shard's lease counter as the loop last wrote it. */
+  counters: Map<string, number>;
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
@@ -210,11 +212,11 @@ async function consumeRaw(
 
 /** The lease-table write the adapter makes for a checkpoint: the sequence number, the counter moved on, under the counter's condition. */
 async function checkpointRaw(
-  { client, table }: RawCheckpoints,
+  { client, table, counters }: RawCheckpoints,
   shard: string,
   sequence: string,
 ): Promise<void> {
-  const counter = (checkpointCounters.get(`${table}/${shard}`) ?? 0) + 1;
+  const counter = (counters.get(shard) ?? 0) + 1;
   await client.send(
     new UpdateItemCommand({
       TableName: table,
@@ -231,10 +233,8 @@ async function checkpointRaw(
       },
     }),
   );
-  checkpointCounters.set(`${table}/${shard}`, counter);
+  counters.set(shard, counter);
 }
-
-const checkpointCounters = new Map<string, number>();
 
 /** A lease table holding one lease per shard of `stream`, owned by the raw loop, counters at 0. */
 async function rawLeaseTable(clients: EmulatorClients, stream: string): Promise<RawCheckpoints> {
@@ -262,7 +262,7 @@ async function rawLeaseTable(clients: EmulatorClients, stream: string): Promise<
       }),
     );
   }
-  return { client: clients.dynamodb, table };
+  return { client: clients.dynamodb, table, counters: new Map() };
 }
 
 export default async function bench(args: string[]): Promise<BenchResult> {
