@@ -83,7 +83,6 @@ async function publishOurs(stream: Stream<Event>, n: number): Promise<number> {
 
 /** The same records with PutRecords, JSON-encoded, all accepted or the bench fails. */
 async function publishRaw(client: KinesisClient, name: string, n: number): Promise<number> {
-  const encoder = new TextEncoder();
   const began = performance.now();
   for (let at = 0; at < n; at += BATCH) {
     const ids = Array.from({ length: Math.min(BATCH, n - at) }, (_, i) => at + i);
@@ -92,7 +91,8 @@ async function publishRaw(client: KinesisClient, name: string, n: number): Promi
         StreamName: name,
         Records: ids.map((id) => ({
           PartitionKey: `card-${id % 997}`,
-          Data: encoder.encode(JSON.stringify(event(id))),
+          // Buffer.from, as core's JSON codec encodes (a pooled view, cheaper than TextEncoder's fresh array).
+          Data: Buffer.from(JSON.stringify(event(id))),
         })),
       }),
     );

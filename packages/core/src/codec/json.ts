@@ -6,7 +6,6 @@ import { checkJsonLimits } from "./json-scan.js";
 import { isStandardSchema, validateWith } from "./standard-schema.js";
 import type { StandardOutput, StandardSchema } from "./standard-schema.js";
 
-const encoder = new TextEncoder();
 // `fatal` so that bytes which are not UTF-8 are refused instead of becoming U+FFFD silently.
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -39,7 +38,10 @@ class JsonCodec implements Codec<unknown> {
         `a ${kindOf(value)} has no JSON form — encode an object, array, string, number, boolean or null`,
       );
     }
-    return encoder.encode(text);
+    // Buffer.from, not TextEncoder: small payloads come from Node's shared pool
+    // (a view into it, like any Buffer) instead of a fresh ArrayBuffer each,
+    // about 110 against 560 ns for a 100-byte record.
+    return Buffer.from(text, "utf8");
   }
 
   decode(bytes: Uint8Array): unknown {
