@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { Bigtable } from "@google-cloud/bigtable";
 import { StateStore, raw } from "@switchyard/core";
-import { BigtableStateStore } from "../packages/adapter-gcp/src/index.js";
+import { BigtableStateStore } from "@switchyard/adapter-gcp";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { BIGTABLE_HOST_ENV, bigtable } from "../test/services/bigtable.js";
 import { interleaved, type BenchResult } from "./report.js";

@@ -14,7 +14,7 @@
  */
 import { CosmosClient } from "@azure/cosmos";
 import { StateStore, raw } from "@switchyard/core";
-import { CosmosStateStore, parseCosmosUrl } from "../packages/adapter-azure/src/index.js";
+import { CosmosStateStore, parseCosmosUrl } from "@switchyard/adapter-azure";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { COSMOS_CONNECTION_ENV, cosmos } from "../test/services/cosmos.js";
 import { interleaved, type BenchResult } from "./report.js";

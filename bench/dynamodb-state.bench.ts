@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { StateStore, raw } from "@switchyard/core";
-import { DynamoDBStateStore, parseDynamoDBUrl } from "../packages/adapter-aws/src/index.js";
+import { DynamoDBStateStore, parseDynamoDBUrl } from "@switchyard/adapter-aws";
 import { createTable, deleteTable } from "../packages/adapter-aws/src/dynamodb/test-tables.js";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { useEmulatorCredentials } from "../test/services/aws/node-emulator.js";

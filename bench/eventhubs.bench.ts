@@ -22,7 +22,7 @@ import type { EventData } from "@azure/event-hubs";
 import { BlobCheckpointStore } from "@azure/eventhubs-checkpointstore-blob";
 import { ContainerClient } from "@azure/storage-blob";
 import type { OutgoingRecord } from "@switchyard/core/driver";
-import { EventHubsStream, parseEventHubsUrl } from "../packages/adapter-azure/src/index.js";
+import { EventHubsStream, parseEventHubsUrl } from "@switchyard/adapter-azure";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { AZURITE_CONNECTION_ENV, azurite } from "../test/services/azurite.js";
 import {

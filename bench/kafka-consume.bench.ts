@@ -9,7 +9,7 @@
  * joining to the last record, and touches each value so nothing stays lazy.
  */
 import { Consumer, Producer, ProduceAcks } from "@platformatic/kafka";
-import { KafkaStream, parseKafkaUrl } from "../packages/adapter-kafka/src/index.js";
+import { KafkaStream, parseKafkaUrl } from "@switchyard/adapter-kafka";
 import { consumerPerformance, createTopic, startBroker } from "./kafka-reference.js";
 import { interleaved, median, type BenchResult } from "./report.js";
 

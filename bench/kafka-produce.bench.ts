@@ -9,7 +9,7 @@
  */
 import { Producer, ProduceAcks } from "@platformatic/kafka";
 import type { OutgoingRecord } from "@switchyard/core/driver";
-import { KafkaStream, parseKafkaUrl } from "../packages/adapter-kafka/src/index.js";
+import { KafkaStream, parseKafkaUrl } from "@switchyard/adapter-kafka";
 import { createTopic, producerPerformance, startBroker } from "./kafka-reference.js";
 import { interleaved, median, type BenchResult } from "./report.js";
 

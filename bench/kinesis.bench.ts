@@ -44,7 +44,7 @@ import {
   PutRecordsCommand,
 } from "@aws-sdk/client-kinesis";
 import { Stream, json } from "@switchyard/core";
-import { KinesisStream, parseKinesisUrl } from "../packages/adapter-aws/src/index.js";
+import { KinesisStream, parseKinesisUrl } from "@switchyard/adapter-aws";
 import {
   createStream,
   deleteStream,

@@ -21,7 +21,7 @@ import { randomUUID } from "node:crypto";
 import { PubSub } from "@google-cloud/pubsub";
 import type { Message } from "@google-cloud/pubsub";
 import { Stream, json } from "@switchyard/core";
-import { PubSubStream } from "../packages/adapter-gcp/src/index.js";
+import { PubSubStream } from "@switchyard/adapter-gcp";
 import { TIME_ATTRIBUTE } from "../packages/adapter-gcp/src/pubsub/transform.js";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { PUBSUB_HOST_ENV, pubsub } from "../test/services/pubsub.js";

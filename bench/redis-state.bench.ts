@@ -12,7 +12,7 @@
  */
 import { StateStore, raw } from "@switchyard/core";
 import { Redis } from "ioredis";
-import { RedisStateStore } from "../packages/adapter-redis/src/index.js";
+import { RedisStateStore } from "@switchyard/adapter-redis";
 import { findExecutable, runCommand } from "../test/harness/apt.js";
 import { startServices, stopServices } from "../test/harness/runner.js";
 import { REDIS_URL_ENV, redis } from "../test/services/redis.js";

@@ -4,7 +4,10 @@
  * `npm run bench:built -- <name>` builds the packages and runs the same bench
  * on their `dist/` (as users run them) instead of the sources under `tsx`:
  * bench/tsconfig.built.json has no paths to the sources, so `@switchyard/*`
- * resolves through node_modules to each package's build.
+ * resolves through node_modules to each package's build. Benches therefore
+ * import what they measure by package name (`@switchyard/adapter-aws`), never
+ * by a path into a package's `src`; test helpers and constants may come from
+ * the sources.
  */
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
