@@ -320,11 +320,6 @@ export class Subscription<T> {
   }
 
   /**
-   * Commits at once, rather than at the next tick, when every record received is
-   * done: a consumer that has worked off its backlog (after a restart, say) then
-   * has nothing left to redo if it is killed. At most ten times per interval.
-   */
-  /**
    * Hands acks to the driver right away, at most one commit queued behind the
    * one in flight, so acks of the same turn (and those made while a commit
    * runs) go in one call. A failed commit keeps its positions for the next.
@@ -339,6 +334,11 @@ export class Subscription<T> {
     this.committing = next.catch(() => undefined);
   }
 
+  /**
+   * Commits at once, rather than at the next tick, when every record received is
+   * done: a consumer that has worked off its backlog (after a restart, say) then
+   * has nothing left to redo if it is killed. At most ten times per interval.
+   */
   private commitIfCaughtUp(): void {
     if (this.unacked > 0 || this.closed) return;
     if (Date.now() - this.lastCommitAt < this.options.commitIntervalMs / 10) return;
