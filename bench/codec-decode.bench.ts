@@ -12,6 +12,9 @@
  * 437-byte event, and `protobuf()` against protobufjs `Type.decode` on a
  * 269-byte message (with default limits protobuf is not scanned: protobufjs's
  * own checks bound it). Each side decodes 1,000 distinct payloads round-robin.
+ * One encode pair rides along in `extra`: `json().encode` against
+ * `TextEncoder.encode(JSON.stringify(v))` on the same 437-byte events, the
+ * way the codec encoded before it used `Buffer.from`.
  */
 import { parseArgs } from "node:util";
 import avsc from "avsc";
@@ -93,13 +96,13 @@ function order(i: number) {
   };
 }
 
-/** Decodes `ops` payloads round-robin and returns decodes per second. */
-function rate(ops: number, payloads: readonly Uint8Array[], decode: (bytes: Uint8Array) => unknown): number {
+/** Runs `work` on `ops` inputs round-robin (payloads to decode, values to encode) and returns calls per second. */
+function rate<I>(ops: number, inputs: readonly I[], work: (input: I) => unknown): number {
   let sink = 0;
   const began = performance.now();
-  for (let i = 0; i < ops; i++) if (decode(payloads[i % payloads.length]!) !== undefined) sink++;
+  for (let i = 0; i < ops; i++) if (work(inputs[i % inputs.length]!) !== undefined) sink++;
   const seconds = (performance.now() - began) / 1000;
-  if (sink !== ops) throw new Error("a decode returned nothing");
+  if (sink !== ops) throw new Error("a call returned nothing");
   return ops / seconds;
 }
 
@@ -120,7 +123,8 @@ export default async function codecDecode(args: string[]): Promise<BenchResult> 
   const nestedCodec = avro(NESTED);
   const jsonCodec = json();
   const text = new TextDecoder("utf-8", { fatal: true });
-  const events = ids.map((i) => jsonCodec.encode({ ...transaction(i), ...order(i) }));
+  const eventValues = ids.map((i) => ({ ...transaction(i), ...order(i) }));
+  const events = eventValues.map((v) => jsonCodec.encode(v));
   const protoCodec = protobuf(PROTO);
   // Twenty lines rather than eight: a message a few hundred bytes long.
   const messages = ids.map((i) =>
@@ -183,5 +187,17 @@ export default async function codecDecode(args: string[]): Promise<BenchResult> 
     extra[`${name}: library`] = r.baseline;
     extra[`${name}: ratio`] = r.ratio;
   }
+  const utf8 = new TextEncoder();
+  const encode = await interleaved(
+    "json encode",
+    "encodes/s",
+    "TextEncoder.encode(JSON.stringify(v))",
+    runs,
+    async () => rate(ops, eventValues, (v) => jsonCodec.encode(v)),
+    async () => rate(ops, eventValues, (v) => utf8.encode(JSON.stringify(v))),
+  );
+  extra["json encode: ours"] = encode.ours;
+  extra["json encode: TextEncoder"] = encode.baseline;
+  extra["json encode: ratio"] = encode.ratio;
   return { ...result, extra };
 }

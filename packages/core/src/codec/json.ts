@@ -40,7 +40,7 @@ class JsonCodec implements Codec<unknown> {
     }
     // Buffer.from, not TextEncoder: small payloads come from Node's shared pool
     // (a view into it, like any Buffer) instead of a fresh ArrayBuffer each,
-    // about 110 against 560 ns for a 100-byte record.
+    // 2.0 against 2.9 µs an encode of a 437-byte event (`npm run bench -- codec-decode`, `json encode`).
     return Buffer.from(text, "utf8");
   }
 
